@@ -51,10 +51,10 @@ StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::string& di
   }
   Config c;
   c.dir = dir;
-  BW_RETURN_IF_ERROR(CheckKeys(root, "",
-                               {"migration", "source", "destination", "map", "run_dir", "redis",
-                                "workers", "fallback_owner", "batch_size", "max_attempts",
-                                "lease_seconds"}));
+  BW_RETURN_IF_ERROR(
+      CheckKeys(root, "",
+                {"migration", "source", "destination", "map", "run_dir", "redis", "workers",
+                 "fallback_owner", "batch_size", "max_attempts", "lease_seconds"}));
   BW_RETURN_IF_ERROR(Read(root, "migration", "", &c.migration));
   if (c.migration.empty()) return InvalidArgument("config: migration is required");
   for (char ch : c.migration) {
@@ -88,9 +88,9 @@ StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::string& di
   if (c.source.kind.empty()) return InvalidArgument("config: source.kind is required");
   if (src["rest"]) {
     RestSourceConfig r;
-    BW_RETURN_IF_ERROR(CheckKeys(src["rest"], "source.rest",
-                                 {"url", "token_env", "rate_limit_per_min", "max_retries",
-                                  "page_size"}));
+    BW_RETURN_IF_ERROR(
+        CheckKeys(src["rest"], "source.rest",
+                  {"url", "token_env", "rate_limit_per_min", "max_retries", "page_size"}));
     BW_RETURN_IF_ERROR(Read(src["rest"], "url", "source.rest.", &r.url));
     BW_RETURN_IF_ERROR(Read(src["rest"], "token_env", "source.rest.", &r.token_env));
     BW_RETURN_IF_ERROR(
@@ -102,9 +102,9 @@ StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::string& di
   }
   if (src["synthetic"]) {
     SyntheticSourceConfig s;
-    BW_RETURN_IF_ERROR(CheckKeys(src["synthetic"], "source.synthetic",
-                                 {"records", "appointments_per_patient", "notes_per_patient",
-                                  "seed"}));
+    BW_RETURN_IF_ERROR(
+        CheckKeys(src["synthetic"], "source.synthetic",
+                  {"records", "appointments_per_patient", "notes_per_patient", "seed"}));
     BW_RETURN_IF_ERROR(Read(src["synthetic"], "records", "source.synthetic.", &s.records));
     BW_RETURN_IF_ERROR(Read(src["synthetic"], "appointments_per_patient", "source.synthetic.",
                             &s.appointments_per_patient));
@@ -120,10 +120,10 @@ StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::string& di
 
   const YAML::Node dst = root["destination"];
   if (!dst) return InvalidArgument("config: destination is required");
-  BW_RETURN_IF_ERROR(CheckKeys(dst, "destination",
-                               {"kind", "url", "database", "user", "password_env", "api_key_env",
-                                "batch_size", "max_attachment_bytes", "verify_tls", "ca_file",
-                                "options"}));
+  BW_RETURN_IF_ERROR(
+      CheckKeys(dst, "destination",
+                {"kind", "url", "database", "user", "password_env", "api_key_env", "batch_size",
+                 "max_attachment_bytes", "verify_tls", "ca_file", "options"}));
   auto& d = c.destination;
   BW_RETURN_IF_ERROR(Read(dst, "kind", "destination.", &d.kind));
   BW_RETURN_IF_ERROR(Read(dst, "url", "destination.", &d.url));
@@ -139,8 +139,8 @@ StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::string& di
   if (d.kind != "odoo" && d.kind != "twenty" && d.kind != "null") {
     return InvalidArgument("config: destination.kind must be odoo, twenty or null");
   }
-  if (d.kind == "odoo" && (d.url.empty() || d.database.empty() || d.user.empty() ||
-                           d.password_env.empty())) {
+  if (d.kind == "odoo" &&
+      (d.url.empty() || d.database.empty() || d.user.empty() || d.password_env.empty())) {
     return InvalidArgument("config: odoo needs destination.url, database, user and password_env");
   }
   if (d.kind == "twenty" && (d.url.empty() || d.api_key_env.empty())) {

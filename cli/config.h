@@ -3,12 +3,12 @@
 // An unknown key fails with its path, so a typo never silently changes a run.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "common/status.h"
 
@@ -34,7 +34,7 @@ struct SourceConfig {
   std::string bundle;  // export bundle folder (resolved against the config's folder)
   std::optional<RestSourceConfig> rest;
   std::optional<SyntheticSourceConfig> synthetic;
-  YAML::Node csv;      // kind csv: objects, keys and references (sources/ documents it)
+  YAML::Node csv;  // kind csv: objects, keys and references (sources/ documents it)
 };
 
 struct DestinationConfig {
@@ -48,7 +48,7 @@ struct DestinationConfig {
   int64_t max_attachment_bytes = 25 * 1024 * 1024;
   bool verify_tls = true;
   std::string ca_file;
-  YAML::Node options;        // connector-specific keys under destination.options
+  YAML::Node options;  // connector-specific keys under destination.options
 };
 
 struct Config {
@@ -57,9 +57,9 @@ struct Config {
   std::string migration;
   SourceConfig source;
   DestinationConfig destination;
-  std::string map;       // map file path (resolved)
+  std::string map;  // map file path (resolved)
   std::string run_dir = "./runs";
-  std::string redis;     // redis://host:port/db or unix:///path; empty: embedded redis-server
+  std::string redis;  // redis://host:port/db or unix:///path; empty: embedded redis-server
   int workers = 2;
   std::string fallback_owner;
   int batch_size = 500;  // records per staged batch

@@ -41,7 +41,9 @@ StatusOr<RunFolder> RunFolder::Open(const std::string& run_dir, const std::strin
   return f;
 }
 
-std::string RunFolder::File(const std::string& name) const { return (fs::path(path_) / name).string(); }
+std::string RunFolder::File(const std::string& name) const {
+  return (fs::path(path_) / name).string();
+}
 
 Status RunFolder::WriteFile(const std::string& name, const std::string& content) const {
   std::string final_path = File(name);
@@ -69,8 +71,11 @@ Status RunFolder::WriteJson(const std::string& name, const Json& value) const {
 }
 
 Json NewVerbResult(const std::string& verb, const std::string& run_id) {
-  return Json{{"verb", verb}, {"run_id", run_id}, {"ok", true},
-              {"objects", Json::object()}, {"files", Json::object()}};
+  return Json{{"verb", verb},
+              {"run_id", run_id},
+              {"ok", true},
+              {"objects", Json::object()},
+              {"files", Json::object()}};
 }
 
 void Fail(int code, const std::string& reason) {

@@ -15,7 +15,7 @@ namespace bridgework::cli {
 // every worker of the migration (REST sources); it may be null for bundle sources.
 // (cli/wiring_sources.cc)
 StatusOr<std::unique_ptr<connectors::SourceConnector>> MakeSource(const Config& config,
-                                                                   RateLimiter* limiter);
+                                                                  RateLimiter* limiter);
 
 // The destination of `config.destination.kind`; secrets are read from the environment here.
 // (cli/wiring_destinations.cc)

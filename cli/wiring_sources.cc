@@ -4,7 +4,7 @@
 namespace bridgework::cli {
 
 StatusOr<std::unique_ptr<connectors::SourceConnector>> MakeSource(const Config& config,
-                                                                   RateLimiter* /*limiter*/) {
+                                                                  RateLimiter* /*limiter*/) {
   const auto& s = config.source;
   if (s.kind == "synthetic") {
     connectors::SyntheticSourceOptions o;

@@ -21,8 +21,10 @@ bool ParseUuid(std::string_view s, std::array<unsigned char, 16>* out) {
             : (c >= 'A' && c <= 'F') ? c - 'A' + 10
                                      : -1;
     if (v < 0) return false;
-    if (j % 2 == 0) (*out)[j / 2] = static_cast<unsigned char>(v << 4);
-    else (*out)[j / 2] |= static_cast<unsigned char>(v);
+    if (j % 2 == 0)
+      (*out)[j / 2] = static_cast<unsigned char>(v << 4);
+    else
+      (*out)[j / 2] |= static_cast<unsigned char>(v);
     ++j;
   }
   return j == 32;
@@ -76,9 +78,12 @@ std::string SafeExternalName(std::string_view target_key) {
   std::string prefix;
   for (char c : target_key) {
     if (prefix.size() >= 40) break;
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) prefix.push_back(c);
-    else if (c >= 'A' && c <= 'Z') prefix.push_back(static_cast<char>(c - 'A' + 'a'));
-    else if (prefix.empty() || prefix.back() != '_') prefix.push_back('_');
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      prefix.push_back(c);
+    else if (c >= 'A' && c <= 'Z')
+      prefix.push_back(static_cast<char>(c - 'A' + 'a'));
+    else if (prefix.empty() || prefix.back() != '_')
+      prefix.push_back('_');
   }
   return prefix + (prefix.empty() || prefix.back() == '_' ? "" : "_") +
          Sha256Hex(target_key).substr(0, 16);

@@ -22,9 +22,12 @@ StatusOr<ManifestEntry> ManifestEntry::FromJson(const Json& j) {
   e.model = j["model"].get<std::string>();
   e.destination_id = j["id"].get<std::string>();
   std::string action = j["action"].get<std::string>();
-  if (action == "created") e.action = WriteAction::kCreated;
-  else if (action == "updated") e.action = WriteAction::kUpdated;
-  else return DataLoss("manifest entry has unknown action " + action);
+  if (action == "created")
+    e.action = WriteAction::kCreated;
+  else if (action == "updated")
+    e.action = WriteAction::kUpdated;
+  else
+    return DataLoss("manifest entry has unknown action " + action);
   e.depth = j.value("depth", 0);
   if (j.contains("prior")) e.prior_values = j["prior"];
   return e;

@@ -22,8 +22,12 @@ void SourceRecord::Set(std::string name, std::optional<std::string> value) {
 }
 
 Json RowError::ToJson() const {
-  return Json{{"object", object}, {"record_id", record_id}, {"file", file},
-              {"line", line},     {"field", field},         {"reason", reason},
+  return Json{{"object", object},
+              {"record_id", record_id},
+              {"file", file},
+              {"line", line},
+              {"field", field},
+              {"reason", reason},
               {"value_kind", value_kind}};
 }
 
@@ -53,10 +57,14 @@ std::string TargetRecord::Key() const { return fmt::format("{}/{}/{}", object, s
 
 std::string_view WriteActionName(WriteAction action) {
   switch (action) {
-    case WriteAction::kCreated: return "created";
-    case WriteAction::kUpdated: return "updated";
-    case WriteAction::kUnchanged: return "unchanged";
-    case WriteAction::kFailed: return "failed";
+    case WriteAction::kCreated:
+      return "created";
+    case WriteAction::kUpdated:
+      return "updated";
+    case WriteAction::kUnchanged:
+      return "unchanged";
+    case WriteAction::kFailed:
+      return "failed";
   }
   return "unknown";
 }

@@ -5,12 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 
@@ -50,7 +49,8 @@ struct RowError {
   std::string value_kind;
 
   Json ToJson() const;
-  std::string ToString() const;  // "patients.csv:42 patients/P-17 field email: invalid email (text)"
+  std::string ToString()
+      const;  // "patients.csv:42 patients/P-17 field email: invalid email (text)"
 };
 
 // Describes a value by kind and length only, for error messages and logs.
@@ -67,10 +67,10 @@ struct Reference {
 
 // One record for one destination model, ready to write once references are resolved.
 struct TargetRecord {
-  std::string model;       // destination model: "res.partner", "people"
-  std::string object;      // source object it came from
-  std::string source_id;   // source id it came from
-  std::string target;      // target tag within the object's map ("partner", "lead")
+  std::string model;             // destination model: "res.partner", "people"
+  std::string object;            // source object it came from
+  std::string source_id;         // source id it came from
+  std::string target;            // target tag within the object's map ("partner", "lead")
   Json values = Json::object();  // destination field -> value
   std::vector<Reference> references;
 
@@ -83,11 +83,11 @@ std::string_view WriteActionName(WriteAction action);
 
 // What a destination did with one TargetRecord.
 struct WriteOutcome {
-  std::string key;           // TargetRecord::Key()
+  std::string key;  // TargetRecord::Key()
   std::string destination_id;
   WriteAction action = WriteAction::kFailed;
-  Json prior_values;         // for kUpdated: the stored values the write replaced (for rollback)
-  Status error;              // for kFailed: the destination's own message
+  Json prior_values;  // for kUpdated: the stored values the write replaced (for rollback)
+  Status error;       // for kFailed: the destination's own message
 };
 
 }  // namespace bridgework

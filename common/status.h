@@ -65,7 +65,9 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
 inline Status FailedPrecondition(std::string m) {
@@ -91,7 +93,7 @@ inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  StatusOr(T value) : state_(std::move(value)) {}        // NOLINT: implicit by design
   StatusOr(Status status) : state_(std::move(status)) {  // NOLINT: implicit by design
     if (std::get<Status>(state_).ok()) state_ = Status(StatusCode::kInternal, "OK as StatusOr");
   }
@@ -118,10 +120,10 @@ class [[nodiscard]] StatusOr {
 }  // namespace bridgework
 
 // Returns from the enclosing function when `expr` (a Status) is not OK.
-#define BW_RETURN_IF_ERROR(expr)                  \
-  do {                                            \
-    ::bridgework::Status bw_status_ = (expr);     \
-    if (!bw_status_.ok()) return bw_status_;      \
+#define BW_RETURN_IF_ERROR(expr)              \
+  do {                                        \
+    ::bridgework::Status bw_status_ = (expr); \
+    if (!bw_status_.ok()) return bw_status_;  \
   } while (0)
 
 #define BW_CONCAT_INNER_(a, b) a##b

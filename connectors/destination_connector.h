@@ -22,11 +22,11 @@ namespace bridgework::connectors {
 
 struct FieldInfo {
   std::string name;
-  std::string type;      // destination type: "char", "many2one", "TEXT", "EMAILS", ...
+  std::string type;  // destination type: "char", "many2one", "TEXT", "EMAILS", ...
   std::string label;
   std::string relation;  // related model for relational fields
   bool required = false;
-  bool custom = false;   // created by a user (Odoo x_ fields, Twenty custom fields)
+  bool custom = false;                 // created by a user (Odoo x_ fields, Twenty custom fields)
   std::vector<std::string> selection;  // allowed values of selection fields
 };
 
@@ -57,7 +57,7 @@ struct CustomFieldSpec {
   std::string type;  // map-level type: char, text, html, boolean, integer, float, date,
                      // datetime, selection, many2one, links
   std::string label;
-  std::string relation;  // many2one target model
+  std::string relation;                                      // many2one target model
   std::vector<std::pair<std::string, std::string>> options;  // selection (value, label)
 };
 
@@ -107,7 +107,8 @@ class DestinationConnector {
   // Finds named records (for lookups by name or code: countries, states, categories...).
   // Returns name -> destination id for the names found.
   virtual StatusOr<std::map<std::string, std::string>> LookupByField(
-      const std::string& model, const std::string& field, const std::vector<std::string>& values) = 0;
+      const std::string& model, const std::string& field,
+      const std::vector<std::string>& values) = 0;
 
   // Creates or updates records of one model idempotently; one outcome per record, in order.
   // REQUIRES: every record's references are resolved into its values.

@@ -83,8 +83,7 @@ class SourceConnectorWrapper : public SourceConnector {
  public:
   explicit SourceConnectorWrapper(SourceConnector* target) : target_(target) {}
   StatusOr<SourceDescription> Describe() override { return target_->Describe(); }
-  StatusOr<std::vector<ShardSpec>> PlanShards(const std::string& object,
-                                              int max_shards) override {
+  StatusOr<std::vector<ShardSpec>> PlanShards(const std::string& object, int max_shards) override {
     return target_->PlanShards(object, max_shards);
   }
   StatusOr<std::unique_ptr<RecordCursor>> Open(const ShardSpec& shard,

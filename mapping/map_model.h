@@ -16,23 +16,23 @@ namespace bridgework::mapping {
 
 // One destination field of one target: where its value comes from and how it is shaped.
 struct FieldRule {
-  std::string to;                      // destination field
-  std::vector<std::string> from;       // source field path(s); several for joins
-  std::vector<std::string> transforms; // named transforms, applied in order ("name_join", ...)
+  std::string to;                        // destination field
+  std::vector<std::string> from;         // source field path(s); several for joins
+  std::vector<std::string> transforms;   // named transforms, applied in order ("name_join", ...)
   Json transform_args = Json::object();  // per-transform options: {"phone_e164": {"region": "US"}}
   std::map<std::string, std::string> value_map;  // applied after transforms, when not empty
-  std::optional<Json> default_value;   // when the source value is empty
-  std::optional<Json> constant;        // a fixed value (no source field)
-  bool required = false;               // an empty result is a row error
+  std::optional<Json> default_value;             // when the source value is empty
+  std::optional<Json> constant;                  // a fixed value (no source field)
+  bool required = false;                         // an empty result is a row error
 };
 
 // A destination field filled with another migrated record's destination id.
 struct ReferenceRule {
-  std::string to;          // destination field ("partner_id", "personId")
-  std::string from;        // source field holding the parent's source id; empty: this record
-  std::string object;      // parent source object; empty: this same record (sibling target)
-  std::string target;      // parent's target tag; empty: its first target
-  bool required = false;   // missing parent => the record is unlinked and not written
+  std::string to;         // destination field ("partner_id", "personId")
+  std::string from;       // source field holding the parent's source id; empty: this record
+  std::string object;     // parent source object; empty: this same record (sibling target)
+  std::string target;     // parent's target tag; empty: its first target
+  bool required = false;  // missing parent => the record is unlinked and not written
 };
 
 // One destination record made from one source record.
@@ -41,13 +41,13 @@ struct TargetRule {
   std::string model;  // destination model
   std::vector<FieldRule> fields;
   std::vector<ReferenceRule> references;
-  std::string when;   // optional condition: "<source field> == <value>" / "!= " / "present"
+  std::string when;  // optional condition: "<source field> == <value>" / "!= " / "present"
 };
 
 // What to do when a target model's module is not installed (Accounting, Calendar...).
 struct Fallback {
-  std::string module;       // "account", "calendar"
-  std::string action;       // "custom_fields" (use `targets` below instead) or "export_csv"
+  std::string module;  // "account", "calendar"
+  std::string action;  // "custom_fields" (use `targets` below instead) or "export_csv"
   std::vector<TargetRule> targets;
   std::string reason;
 };
@@ -57,7 +57,7 @@ struct ObjectMap {
   std::string label;   // the seed's name for it ("Patient Record")
   std::vector<TargetRule> targets;
   std::vector<Fallback> fallbacks;
-  std::string note;    // the reason where the map departs from the seed
+  std::string note;  // the reason where the map departs from the seed
 };
 
 // An object that has no home in the destination: exported as CSV for the practice instead.
