@@ -88,6 +88,9 @@ struct WriteOutcome {
   WriteAction action = WriteAction::kFailed;
   Json prior_values;  // for kUpdated: the stored values the write replaced (for rollback)
   Status error;       // for kFailed: the destination's own message
+  // Written (or linked) but worth a person's look: "primary email dropped: already held by
+  // another person (id ...)". Empty for a plain outcome. Never a patient value.
+  std::string flag;
 };
 
 }  // namespace bridgework

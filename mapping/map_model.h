@@ -24,6 +24,15 @@ struct FieldRule {
   std::optional<Json> default_value;             // when the source value is empty
   std::optional<Json> constant;                  // a fixed value (no source field)
   bool required = false;                         // an empty result is a row error
+  // Proposer output (optional in hand-written maps): how sure it is (0..1) and why.
+  std::optional<double> confidence;
+  std::string reason;
+};
+
+// A source field the map deliberately leaves out, with the reason (proposer output or a note).
+struct UnmappedField {
+  std::string field;
+  std::string reason;
 };
 
 // A destination field filled with another migrated record's destination id.
@@ -42,6 +51,9 @@ struct TargetRule {
   std::vector<FieldRule> fields;
   std::vector<ReferenceRule> references;
   std::string when;  // optional condition: "<source field> == <value>" / "!= " / "present"
+                     // (full grammar in docs/map-format.md; clauses joined by " and ")
+  std::string module;  // destination module it needs ("calendar"); when missing, the object's
+                       // fallback for that module replaces this target
 };
 
 // What to do when a target model's module is not installed (Accounting, Calendar...).
@@ -58,6 +70,7 @@ struct ObjectMap {
   std::vector<TargetRule> targets;
   std::vector<Fallback> fallbacks;
   std::string note;  // the reason where the map departs from the seed
+  std::vector<UnmappedField> unmapped;
 };
 
 // An object that has no home in the destination: exported as CSV for the practice instead.

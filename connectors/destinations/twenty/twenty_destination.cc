@@ -1,0 +1,615 @@
+#include "connectors/destinations/twenty/twenty_destination.h"
+
+#include <algorithm>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <span>
+#include <unordered_map>
+
+#include "common/ids.h"
+#include "common/logging.h"
+#include "connectors/destinations/twenty/twenty_api.h"
+#include "connectors/destinations/twenty/twenty_schema.h"
+#include "connectors/destinations/twenty/twenty_values.h"
+
+namespace bridgework::connectors {
+namespace twenty {
+namespace {
+
+// A unique index of an object: the stored path that holds the value, and how to name it in a
+// message ("primary email", "domain"): never the value itself.
+struct UniqueField {
+  std::string path;
+  std::string what;
+};
+
+// One record of an Upsert call on its way through.
+struct Item {
+  size_t index = 0;  // into the call's records and outcomes
+  std::string id;    // RecordUuid(migration, key)
+  Json body;         // nested values, with "id"
+};
+
+std::string Str(const Json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+bool IsDeleted(const Json& row) {
+  return row.is_object() && row.contains("deletedAt") && !row["deletedAt"].is_null();
+}
+
+std::string StringAt(const Json& body, const std::string& path) {
+  const Json* v = GetPath(body, path);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : "";
+}
+
+// Matches live and soft-deleted rows alike: Twenty includes deleted rows when a filter names
+// deletedAt.
+std::string WithDeleted(const std::string& filter) {
+  return "and(" + filter + ",or(deletedAt[is]:NULL,deletedAt[is]:NOT_NULL))";
+}
+
+class TwentyDestination : public DestinationConnector {
+ public:
+  TwentyDestination(TwentyOptions options, std::unique_ptr<HttpClient> http)
+      : options_(std::move(options)), api_(options_, std::move(http)) {}
+
+  StatusOr<DestinationSchema> Discover() override {
+    BW_ASSIGN_OR_RETURN(WorkspaceMetadata metadata, ReadMetadata(api_));
+    DestinationSchema schema = ToDestinationSchema(metadata);
+    Remember(std::move(metadata));
+    return schema;
+  }
+
+  StatusOr<std::vector<SchemaItemResult>> ApplySchema(const SchemaPlan& plan) override {
+    auto results = ApplySchemaPlan(api_, plan);
+    std::lock_guard<std::mutex> l(mu_);
+    metadata_.reset();  // new fields may be unique
+    return results;
+  }
+
+  StatusOr<std::vector<DestinationUser>> ListUsers() override {
+    BW_ASSIGN_OR_RETURN(std::vector<Json> rows, api_.FindAll("workspaceMembers", ""));
+    std::vector<DestinationUser> users;
+    for (const Json& row : rows) {
+      DestinationUser u;
+      u.id = Str(row, "id");
+      std::string first = StringAt(row, "name.firstName"), last = StringAt(row, "name.lastName");
+      u.name = first + (first.empty() || last.empty() ? "" : " ") + last;
+      u.email = Str(row, "userEmail");
+      users.push_back(std::move(u));
+    }
+    return users;
+  }
+
+  StatusOr<std::map<std::string, std::string>> LookupByField(
+      const std::string& model, const std::string& field,
+      const std::vector<std::string>& values) override {
+    std::vector<std::string> wanted = values;
+    for (const std::string& v : values) wanted.push_back(Lower(v));
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    BW_ASSIGN_OR_RETURN(std::vector<Json> rows, FindIn(model, {{field, wanted}}, false));
+    std::map<std::string, std::string> found;
+    for (const Json& row : rows) {
+      std::string stored = Lower(StringAt(row, field));
+      for (const std::string& v : values) {
+        if (Lower(v) == stored && !found.count(v)) found[v] = Str(row, "id");
+      }
+    }
+    return found;
+  }
+
+  StatusOr<std::vector<WriteOutcome>> Upsert(const std::string& migration,
+                                             const std::vector<TargetRecord>& records) override {
+    std::vector<WriteOutcome> outcomes(records.size());
+    std::map<std::string, std::vector<size_t>> by_model;
+    for (size_t i = 0; i < records.size(); ++i) {
+      outcomes[i].key = records[i].Key();
+      outcomes[i].destination_id = RecordUuid(migration, outcomes[i].key);
+      by_model[records[i].model].push_back(i);
+    }
+    for (const auto& [model, indices] : by_model) {
+      BW_RETURN_IF_ERROR(UpsertModel(model, records, indices, &outcomes));
+    }
+    return outcomes;
+  }
+
+  StatusOr<std::map<std::string, std::string>> FindByKeys(
+      const std::string& migration, const std::string& model,
+      const std::vector<std::string>& keys) override {
+    std::map<std::string, std::string> key_by_id;
+    std::vector<std::string> ids;
+    for (const std::string& key : keys) {
+      std::string id = RecordUuid(migration, key);
+      key_by_id[id] = key;
+      ids.push_back(id);
+    }
+    BW_ASSIGN_OR_RETURN(std::vector<Json> rows, FindIn(model, {{"id", ids}}, false));
+    std::map<std::string, std::string> found;
+    for (const Json& row : rows) {
+      auto it = key_by_id.find(Str(row, "id"));
+      if (it != key_by_id.end()) found[it->second] = it->first;
+    }
+    return found;
+  }
+
+  StatusOr<std::vector<StoredRecord>> Read(const std::string& model,
+                                           const std::vector<std::string>& ids,
+                                           const std::vector<std::string>& fields) override {
+    BW_ASSIGN_OR_RETURN(std::vector<Json> rows, FindIn(model, {{"id", ids}}, false));
+    std::unordered_map<std::string, const Json*> by_id;
+    for (const Json& row : rows) by_id[Str(row, "id")] = &row;
+    std::vector<StoredRecord> out;
+    for (const std::string& id : ids) {
+      StoredRecord r;
+      r.destination_id = id;
+      auto it = by_id.find(id);
+      if (it != by_id.end()) {
+        r.exists = true;
+        r.values = fields.empty() ? *it->second : Project(*it->second, fields);
+      }
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  StatusOr<std::vector<RevertOutcome>> Revert(const std::string& /*migration*/,
+                                              const std::vector<ManifestEntry>& entries) override {
+    std::map<std::string, std::vector<std::string>> ids_by_model;
+    for (const ManifestEntry& e : entries) ids_by_model[e.model].push_back(e.destination_id);
+    std::map<std::string, std::unordered_map<std::string, Json>> rows;
+    for (const auto& [model, ids] : ids_by_model) {
+      BW_ASSIGN_OR_RETURN(std::vector<Json> found, FindIn(model, {{"id", ids}}, true));
+      for (Json& row : found) rows[model][Str(row, "id")] = std::move(row);
+    }
+    std::vector<RevertOutcome> outcomes;
+    for (const ManifestEntry& e : entries) {
+      RevertOutcome o;
+      o.key = e.key;
+      auto it = rows[e.model].find(e.destination_id);
+      const Json* row = it == rows[e.model].end() ? nullptr : &it->second;
+      if (e.action == WriteAction::kCreated) {
+        bool gone = row == nullptr || (options_.delete_mode == DeleteMode::kSoft && IsDeleted(*row));
+        if (gone) {
+          o.action = "already-gone";
+        } else {
+          Status s = Delete(e.model, e.destination_id);
+          o.action = s.ok() ? "deleted" : "failed";
+          o.error = s;
+        }
+      } else if (e.action == WriteAction::kUpdated) {
+        if (row == nullptr || IsDeleted(*row)) {
+          o.action = "already-gone";
+        } else {
+          Json prior = NestDotted(e.prior_values);
+          auto done = api_.Call("PATCH", "/rest/" + e.model + "/" + e.destination_id, &prior,
+                                RetryUnknown::kYes);
+          o.action = done.ok() ? "restored" : "failed";
+          o.error = done.status();
+        }
+      } else {
+        o.action = "skipped";  // nothing was written for it
+      }
+      outcomes.push_back(std::move(o));
+    }
+    return outcomes;
+  }
+
+ private:
+  // Rows of `model` matching any (field in values) condition, chunked to keep URLs short.
+  StatusOr<std::vector<Json>> FindIn(
+      const std::string& model,
+      const std::vector<std::pair<std::string, std::vector<std::string>>>& conditions,
+      bool with_deleted) {
+    std::vector<Json> rows;
+    const size_t chunk = static_cast<size_t>(std::max(options_.lookup_chunk, 1));
+    size_t longest = 0;
+    for (const auto& c : conditions) longest = std::max(longest, c.second.size());
+    for (size_t start = 0; start < longest; start += chunk) {
+      std::vector<std::string> parts;
+      for (const auto& [field, values] : conditions) {
+        if (start >= values.size()) continue;
+        std::vector<std::string> slice(values.begin() + start,
+                                       values.begin() + std::min(values.size(), start + chunk));
+        parts.push_back(InFilter(field, slice));
+      }
+      std::string filter = parts.size() == 1 ? parts[0] : "or(" + Join(parts) + ")";
+      if (with_deleted) filter = WithDeleted(filter);
+      BW_ASSIGN_OR_RETURN(std::vector<Json> page, api_.FindAll(model, filter));
+      for (Json& row : page) rows.push_back(std::move(row));
+    }
+    // Chunks of different conditions can return the same row twice.
+    std::sort(rows.begin(), rows.end(),
+              [](const Json& a, const Json& b) { return Str(a, "id") < Str(b, "id"); });
+    rows.erase(std::unique(rows.begin(), rows.end(),
+                           [](const Json& a, const Json& b) { return Str(a, "id") == Str(b, "id"); }),
+               rows.end());
+    return rows;
+  }
+
+  static std::string Join(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const std::string& p : parts) out += (out.empty() ? "" : ",") + p;
+    return out;
+  }
+
+  void Remember(WorkspaceMetadata metadata) {
+    std::lock_guard<std::mutex> l(mu_);
+    metadata_ = std::make_shared<WorkspaceMetadata>(std::move(metadata));
+  }
+
+  // The workspace metadata, read once (and again after ApplySchema); null when unreadable.
+  std::shared_ptr<const WorkspaceMetadata> Metadata() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (metadata_) return metadata_;
+    }
+    auto read = ReadMetadata(api_);
+    if (!read.ok()) {
+      Logger("twenty")->warn("workspace metadata unreadable, using defaults: {}",
+                             read.status().ToString());
+      return nullptr;
+    }
+    Remember(std::move(read).value());
+    std::lock_guard<std::mutex> l(mu_);
+    return metadata_;
+  }
+
+  std::vector<UniqueField> UniqueFieldsOf(const std::string& model) {
+    auto metadata = Metadata();
+    const WorkspaceMetadata::Object* object = metadata ? metadata->Find(model) : nullptr;
+    if (object == nullptr) {
+      if (model == "people") return {{"emails.primaryEmail", "primary email"}};
+      if (model == "companies") return {{"domainName.primaryLinkUrl", "domain"}};
+      return {};
+    }
+    std::vector<UniqueField> out;
+    for (const auto& [name, f] : object->fields) {
+      if (name == "id" || !f.value("isUnique", false)) continue;
+      std::string type = Str(f, "type");
+      if (type == "EMAILS") {
+        out.push_back({name + ".primaryEmail", name == "emails" ? "primary email" : name});
+      } else if (type == "LINKS") {
+        out.push_back({name + ".primaryLinkUrl", name == "domainName" ? "domain" : name});
+      } else if (type == "PHONES") {
+        out.push_back({name + ".primaryPhoneNumber", name + " number"});
+      } else {
+        out.push_back({name, name});
+      }
+    }
+    return out;
+  }
+
+  std::string SingularOf(const std::string& model) {
+    auto metadata = Metadata();
+    const WorkspaceMetadata::Object* object = metadata ? metadata->Find(model) : nullptr;
+    if (object != nullptr) return object->name_singular;
+    if (model == "people") return "person";
+    if (model == "companies") return "company";
+    return model;
+  }
+
+  Status UpsertModel(const std::string& model, const std::vector<TargetRecord>& records,
+                     const std::vector<size_t>& indices, std::vector<WriteOutcome>* outcomes) {
+    std::vector<Item> items;
+    for (size_t i : indices) {
+      Item item;
+      item.index = i;
+      item.id = (*outcomes)[i].destination_id;
+      item.body = NestDotted(records[i].values);
+      item.body["id"] = item.id;
+      items.push_back(std::move(item));
+    }
+    std::vector<Item*> all;
+    for (Item& item : items) all.push_back(&item);
+    if (!LookupFirst(model)) {
+      BW_ASSIGN_OR_RETURN(all, CreateFirst(model, all, outcomes));
+      if (all.empty()) return Status::Ok();
+    }
+    return LookupAndWrite(model, all, outcomes);
+  }
+
+  bool LookupFirst(const std::string& model) {
+    if (!options_.create_first) return true;
+    std::lock_guard<std::mutex> l(mu_);
+    return lookup_first_.count(model) > 0;
+  }
+
+  void SetLookupFirst(const std::string& model, bool on) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (on) {
+      lookup_first_.insert(model);
+    } else {
+      lookup_first_.erase(model);
+    }
+  }
+
+  // The fast path of a first load, where nearly every record is new: one POST per batch and no
+  // lookup. Twenty batches are all-or-nothing and refuse an existing id or unique value, so a
+  // batch that succeeds created exactly its records. Returns the records left for the careful
+  // path: those of refused batches, and of batches whose outcome stays unknown while some of
+  // their ids exist (they may have existed before).
+  StatusOr<std::vector<Item*>> CreateFirst(const std::string& model, std::vector<Item*> items,
+                                           std::vector<WriteOutcome>* outcomes) {
+    std::vector<Item*> careful;
+    const size_t batch = static_cast<size_t>(std::max(options_.batch_size, 1));
+    for (size_t start = 0; start < items.size(); start += batch) {
+      std::vector<Item*> pending(items.begin() + start,
+                                 items.begin() + std::min(items.size(), start + batch));
+      Backoff backoff(options_);
+      for (;;) {
+        Status sent = PostBatch(model, pending);
+        if (sent.ok()) {
+          for (Item* item : pending) (*outcomes)[item->index].action = WriteAction::kCreated;
+          break;
+        }
+        if (!sent.IsTransient()) {  // an existing id or value, or a bad record: look first
+          SetLookupFirst(model, true);
+          careful.insert(careful.end(), pending.begin(), pending.end());
+          break;
+        }
+        // Unknown outcome: all-or-nothing, so either every id exists now (committed) or none
+        // does (resend); some but not all means those existed before.
+        BW_ASSIGN_OR_RETURN(std::set<std::string> present, PresentIds(model, pending));
+        if (present.size() == pending.size()) {
+          for (Item* item : pending) (*outcomes)[item->index].action = WriteAction::kCreated;
+          break;
+        }
+        if (!present.empty()) {
+          careful.insert(careful.end(), pending.begin(), pending.end());
+          break;
+        }
+        if (!backoff.Wait()) {
+          for (Item* item : pending) Fail(&(*outcomes)[item->index], sent);
+          break;
+        }
+      }
+    }
+    return careful;
+  }
+
+  // The careful path: looks up which ids exist (live or soft-deleted) and who holds each unique
+  // value first, then creates the new records and PATCHes the changed ones.
+  Status LookupAndWrite(const std::string& model, const std::vector<Item*>& items,
+                        std::vector<WriteOutcome>* outcomes) {
+    const std::vector<UniqueField> uniques = UniqueFieldsOf(model);
+    const std::string singular = SingularOf(model);
+
+    std::vector<std::pair<std::string, std::vector<std::string>>> conditions;
+    conditions.push_back({"id", {}});
+    for (const Item* item : items) conditions[0].second.push_back(item->id);
+    for (const UniqueField& u : uniques) {
+      std::vector<std::string> values;
+      for (const Item* item : items) {
+        std::string v = StringAt(item->body, u.path);
+        if (v.empty()) continue;
+        values.push_back(v);
+        if (Lower(v) != v) values.push_back(Lower(v));
+      }
+      if (!values.empty()) conditions.push_back({u.path, values});
+    }
+    BW_ASSIGN_OR_RETURN(std::vector<Json> rows, FindIn(model, conditions, true));
+    std::unordered_map<std::string, const Json*> by_id;
+    std::vector<std::unordered_map<std::string, const Json*>> holders(uniques.size());
+    for (const Json& row : rows) {
+      by_id[Str(row, "id")] = &row;
+      for (size_t u = 0; u < uniques.size(); ++u) {
+        std::string v = Lower(StringAt(row, uniques[u].path));
+        if (!v.empty()) holders[u][v] = &row;
+      }
+    }
+
+    std::vector<Item*> to_create;
+    std::vector<std::pair<Item*, const Json*>> to_update;
+    std::vector<std::unordered_map<std::string, std::string>> in_batch(uniques.size());
+    bool any_existed = false;
+    for (Item* item : items) {
+      WriteOutcome& out = (*outcomes)[item->index];
+      auto existing_it = by_id.find(item->id);
+      const Json* existing = existing_it == by_id.end() ? nullptr : existing_it->second;
+      any_existed = any_existed || existing != nullptr;
+      if (existing != nullptr && IsDeleted(*existing)) {
+        Fail(&out, FailedPrecondition("id " + item->id + " is held by a soft-deleted " +
+                                      singular +
+                                      " (a soft rollback or a deletion in Twenty): restore or "
+                                      "destroy it first"));
+        continue;
+      }
+      if (!ResolveUniques(uniques, holders, &in_batch, singular, existing != nullptr, item,
+                          &out)) {
+        continue;
+      }
+      if (out.action == WriteAction::kUnchanged) continue;  // linked to an existing record
+      if (existing == nullptr) {
+        to_create.push_back(item);
+      } else {
+        Json wanted = item->body;
+        wanted.erase("id");
+        if (Covers(*existing, wanted)) {
+          out.action = WriteAction::kUnchanged;
+        } else {
+          to_update.push_back({item, existing});
+        }
+      }
+    }
+    // A delta keeps looking first; a load of new records goes back to the fast path.
+    SetLookupFirst(model, any_existed);
+
+    const size_t batch = static_cast<size_t>(std::max(options_.batch_size, 1));
+    for (size_t start = 0; start < to_create.size(); start += batch) {
+      std::span<Item*> chunk(to_create.data() + start, std::min(batch, to_create.size() - start));
+      CreateWithRecovery(model, chunk, outcomes);
+    }
+    for (auto& [item, existing] : to_update) {
+      WriteOutcome& out = (*outcomes)[item->index];
+      Json patch = item->body;
+      patch.erase("id");
+      auto done = api_.Call("PATCH", "/rest/" + model + "/" + item->id, &patch, RetryUnknown::kYes);
+      if (!done.ok()) {
+        Fail(&out, done.status());
+        continue;
+      }
+      out.action = WriteAction::kUpdated;
+      out.prior_values = PriorValues(*existing, patch);
+    }
+    return Status::Ok();
+  }
+
+  Status PostBatch(const std::string& model, const std::vector<Item*>& items) {
+    Json body = Json::array();
+    for (const Item* item : items) body.push_back(item->body);
+    return api_.Call("POST", "/rest/batch/" + model, &body, RetryUnknown::kNo).status();
+  }
+
+  StatusOr<std::set<std::string>> PresentIds(const std::string& model,
+                                             const std::vector<Item*>& items) {
+    std::vector<std::string> ids;
+    for (const Item* item : items) ids.push_back(item->id);
+    BW_ASSIGN_OR_RETURN(std::vector<Json> rows, FindIn(model, {{"id", ids}}, false));
+    std::set<std::string> present;
+    for (const Json& row : rows) present.insert(Str(row, "id"));
+    return present;
+  }
+
+  // Applies the unique-conflict rule to one record. False when the record is done (failed).
+  bool ResolveUniques(const std::vector<UniqueField>& uniques,
+                      const std::vector<std::unordered_map<std::string, const Json*>>& holders,
+                      std::vector<std::unordered_map<std::string, std::string>>* in_batch,
+                      const std::string& singular, bool exists, Item* item, WriteOutcome* out) {
+    for (size_t u = 0; u < uniques.size(); ++u) {
+      std::string value = Lower(StringAt(item->body, uniques[u].path));
+      if (value.empty()) continue;
+      std::string holder_id;
+      bool holder_deleted = false;
+      auto h = holders[u].find(value);
+      if (h != holders[u].end() && Str(*h->second, "id") != item->id) {
+        holder_id = Str(*h->second, "id");
+        holder_deleted = IsDeleted(*h->second);
+      } else {
+        auto [it, fresh] = (*in_batch)[u].emplace(value, item->id);
+        if (!fresh && it->second != item->id) holder_id = it->second;  // earlier in this batch
+      }
+      if (holder_id.empty()) continue;
+      std::string held = uniques[u].what + " already held by another " +
+                         (holder_deleted ? "soft-deleted " : "") + singular + " (id " + holder_id +
+                         ")";
+      switch (options_.unique_conflict) {
+        case UniqueConflictRule::kReport:
+          Fail(out, AlreadyExists(held));
+          return false;
+        case UniqueConflictRule::kSkipUniqueField:
+          ErasePath(&item->body, uniques[u].path);
+          out->flag += (out->flag.empty() ? "" : "; ") + uniques[u].what + " dropped: " + held;
+          break;
+        case UniqueConflictRule::kLinkExisting:
+          if (holder_deleted || exists) {
+            Fail(out, AlreadyExists(held + (exists ? "; the record exists, cannot link it"
+                                                   : "; cannot link to a deleted record")));
+            return false;
+          }
+          out->action = WriteAction::kUnchanged;
+          out->destination_id = holder_id;
+          out->flag = "linked to the existing " + singular + " (id " + holder_id +
+                      ") holding the same " + uniques[u].what + "; not overwritten";
+          return true;
+      }
+    }
+    return true;
+  }
+
+  static void Fail(WriteOutcome* out, Status error) {
+    out->action = WriteAction::kFailed;
+    out->error = std::move(error);
+  }
+
+  // Creates `items` (all new) through the batch endpoint. A refused batch is bisected; a batch
+  // whose outcome is unknown is checked against what exists before the rest is resent.
+  void CreateWithRecovery(const std::string& model, std::span<Item*> items,
+                          std::vector<WriteOutcome>* outcomes) {
+    std::vector<Item*> pending(items.begin(), items.end());
+    Backoff backoff(options_);
+    for (;;) {
+      Status sent = PostBatch(model, pending);
+      if (sent.ok()) {
+        for (Item* item : pending) (*outcomes)[item->index].action = WriteAction::kCreated;
+        return;
+      }
+      if (!sent.IsTransient()) {
+        // All-or-nothing: nothing of this batch was stored. Halve until each bad record is alone.
+        if (pending.size() == 1) {
+          Fail(&(*outcomes)[pending[0]->index], sent);
+          return;
+        }
+        size_t half = pending.size() / 2;
+        CreateWithRecovery(model, std::span<Item*>(pending.data(), half), outcomes);
+        CreateWithRecovery(model, std::span<Item*>(pending.data() + half, pending.size() - half),
+                           outcomes);
+        return;
+      }
+      // Unknown outcome ("Query read timeout" may have committed every row). These ids were
+      // absent before this call, so whatever exists now was created by it.
+      Logger("twenty")->info("POST /rest/batch/{} ({} records): {}; checking what exists", model,
+                             pending.size(), sent.message());
+      auto present = PresentIds(model, pending);
+      if (present.ok()) {
+        std::vector<Item*> rest;
+        for (Item* item : pending) {
+          if (present->count(item->id)) {
+            (*outcomes)[item->index].action = WriteAction::kCreated;
+          } else {
+            rest.push_back(item);
+          }
+        }
+        pending.swap(rest);
+        if (pending.empty()) return;
+      }
+      if (!backoff.Wait()) {
+        Status last = present.ok() ? sent : present.status();
+        for (Item* item : pending) Fail(&(*outcomes)[item->index], last);
+        return;
+      }
+    }
+  }
+
+  Status Delete(const std::string& model, const std::string& id) {
+    std::string path = "/rest/" + model + "/" + id + "?soft_delete=" +
+                       (options_.delete_mode == DeleteMode::kSoft ? "true" : "false");
+    auto done = api_.Call("DELETE", path, nullptr, RetryUnknown::kYes);
+    if (done.ok()) return Status::Ok();
+    // A retried DELETE whose first attempt succeeded answers 400 (no such id): check.
+    auto rows = FindIn(model, {{"id", {id}}}, options_.delete_mode == DeleteMode::kHard);
+    if (rows.ok()) {
+      bool still = false;
+      for (const Json& row : *rows) {
+        if (options_.delete_mode == DeleteMode::kHard || !IsDeleted(row)) still = true;
+      }
+      if (!still) return Status::Ok();
+    }
+    return done.status();
+  }
+
+  TwentyOptions options_;
+  TwentyApi api_;
+  std::mutex mu_;
+  std::shared_ptr<const WorkspaceMetadata> metadata_;
+  std::set<std::string> lookup_first_;  // models whose last careful batch met existing records
+};
+
+}  // namespace
+}  // namespace twenty
+
+std::unique_ptr<DestinationConnector> NewTwentyDestination(TwentyOptions options,
+                                                           std::unique_ptr<HttpClient> http) {
+  if (!http) {
+    HttpClientOptions h;
+    h.verify_tls = options.verify_tls;
+    h.ca_file = options.ca_file;
+    http = NewCurlHttpClient(h);
+  }
+  while (!options.base_url.empty() && options.base_url.back() == '/') options.base_url.pop_back();
+  return std::make_unique<twenty::TwentyDestination>(std::move(options), std::move(http));
+}
+
+}  // namespace bridgework::connectors

@@ -1,0 +1,34 @@
+#include "state/state_store.h"
+
+namespace bridgework::state {
+
+std::string ExtractTaskId(const std::string& object, int shard_index) {
+  return "x/" + object + "/" + std::to_string(shard_index);
+}
+
+std::string LoadTaskId(const std::string& object, int shard_index, int64_t sequence) {
+  return "l/" + object + "/" + std::to_string(shard_index) + "/" + std::to_string(sequence);
+}
+
+std::string ObjectOfTask(const std::string& task_id) {
+  if (task_id.size() < 3 || task_id[1] != '/') return "";
+  auto end = task_id.find('/', 2);
+  if (end == std::string::npos) return "";
+  return task_id.substr(2, end - 2);
+}
+
+Json FailureEntry::ToJson() const {
+  return Json{{"object", object}, {"id", id}, {"field", field}, {"reason", reason}, {"kind", kind}};
+}
+
+FailureEntry FailureEntry::FromJson(const Json& j) {
+  FailureEntry e;
+  e.object = j.value("object", "");
+  e.id = j.value("id", "");
+  e.field = j.value("field", "");
+  e.reason = j.value("reason", "");
+  e.kind = j.value("kind", "failed");
+  return e;
+}
+
+}  // namespace bridgework::state
