@@ -17,6 +17,17 @@ namespace bridgework::cli {
 StatusOr<std::unique_ptr<connectors::SourceConnector>> MakeSource(const Config& config,
                                                                   RateLimiter* limiter);
 
+// The REST reader for `config.source.kind`'s built-in profile at `config.source.rest.url`
+// (MakeSource calls it when `source.rest` is set). (cli/wiring_rest_source.cc)
+StatusOr<std::unique_ptr<connectors::SourceConnector>> MakeRestSource(const Config& config,
+                                                                      RateLimiter* limiter);
+
+// The limiter every worker of the migration shares for a REST source: a RedisRateLimiter at
+// `source.rest.rate_limit_per_min` over `redis_url` (the migration's Redis, embedded or not),
+// or an UnlimitedRateLimiter when the source has no limit. (cli/wiring_rest_source.cc)
+StatusOr<std::unique_ptr<RateLimiter>> MakeSourceRateLimiter(const Config& config,
+                                                             const std::string& redis_url);
+
 // The destination of `config.destination.kind`; secrets are read from the environment here.
 // (cli/wiring_destinations.cc)
 StatusOr<std::unique_ptr<connectors::DestinationConnector>> MakeDestination(const Config& config);

@@ -4,8 +4,9 @@
 namespace bridgework::cli {
 
 StatusOr<std::unique_ptr<connectors::SourceConnector>> MakeSource(const Config& config,
-                                                                  RateLimiter* /*limiter*/) {
+                                                                  RateLimiter* limiter) {
   const auto& s = config.source;
+  if (s.rest) return MakeRestSource(config, limiter);  // cli/wiring_rest_source.cc
   if (s.kind == "synthetic") {
     connectors::SyntheticSourceOptions o;
     if (s.synthetic) {

@@ -116,8 +116,17 @@ StatusOr<bool> Condition::Matches(const SourceRecord& record, int64_t as_of,
         if (n.empty()) return false;
         Json args = date_args.is_object() && date_args.contains(c.field) ? date_args[c.field]
                                                                          : Json::object();
-        Json formats = args.contains("formats") ? args["formats"]
-                                                : Json::array({"iso", "epoch_auto"});
+        // The field's own formats first, then ISO and epoch (REST sources send ISO).
+        Json formats = Json::array();
+        if (args.contains("formats")) {
+          if (args["formats"].is_array()) {
+            formats = args["formats"];
+          } else {
+            formats.push_back(args["formats"]);
+          }
+        }
+        formats.push_back("iso");
+        formats.push_back("epoch_auto");
         std::string tz = args.value("tz", std::string("UTC"));
         StatusOr<CivilTime> t = ParseDateTime(*v, formats, tz);
         if (!t.ok()) return t.status();

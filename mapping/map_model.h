@@ -24,6 +24,13 @@ struct FieldRule {
   std::optional<Json> default_value;             // when the source value is empty
   std::optional<Json> constant;                  // a fixed value (no source field)
   bool required = false;                         // an empty result is a row error
+  // The value names an existing destination record rather than being written as is: the
+  // writer replaces it with the id of the `lookup_model` record whose `lookup_field` equals it
+  // (res.country by code, mail.activity.type by name...). Mapper output carries it as
+  // {"$lookup": {"model", "field", "value"}} (see ResolveLookups in mapping/lookups.h).
+  std::string lookup_model;
+  std::string lookup_field;
+  bool lookup_many = false;  // many2many: the value is a list of names
   // Proposer output (optional in hand-written maps): how sure it is (0..1) and why.
   std::optional<double> confidence;
   std::string reason;
@@ -64,9 +71,19 @@ struct Fallback {
   std::string reason;
 };
 
+// Records of an object that are matched to existing destination records instead of written
+// (providers to res.users by email): references to the object resolve to the match.
+struct MatchRule {
+  std::string model;              // "res.users", "workspaceMembers"
+  std::string field;              // destination field compared ("email", "userEmail")
+  std::vector<std::string> from;  // source fields tried in order
+  std::string by_name_from;       // source field with the name, when no email matches
+};
+
 struct ObjectMap {
   std::string object;  // source object
   std::string label;   // the seed's name for it ("Patient Record")
+  std::optional<MatchRule> match;  // set: not written, matched (owners step)
   std::vector<TargetRule> targets;
   std::vector<Fallback> fallbacks;
   std::string note;  // the reason where the map departs from the seed
@@ -88,6 +105,21 @@ struct RebuildOnly {
   std::string reason;
 };
 
+// Where the practice's owners (providers, practitioners, staff) come from, for `owners`
+// (docs/map-format.md, "owners"). Either an object whose records are people (`email` / `name`
+// fields), or a free-text field naming them (`text`). Matched owners go into the id map under
+// "<object>/<source id>/user" (records) or "<as>/<text>/user" (free text: the normalised text and
+// every spelling seen), so references resolve like any other parent.
+struct OwnerSource {
+  std::string object;              // source object read
+  std::string id;                  // record entries: id field; empty: the object's primary key
+  std::vector<std::string> email;  // record entries: email fields, tried in order
+  std::vector<std::string> name;   // record entries: name fields joined with spaces (first, last)
+  std::string text;                // free-text entries: the field holding the name
+  std::string as;                  // free-text entries: the object references name; default
+                                   // "<object>.<text>"
+};
+
 struct MapFile {
   std::string pair;         // "sensei-cloud-to-odoo"
   std::string source;       // source kind
@@ -97,6 +129,12 @@ struct MapFile {
   std::vector<connectors::NamedRecordSpec> records;  // stages, categories, activity types...
   std::vector<NoHome> no_home;
   std::vector<RebuildOnly> rebuild_only;
+  // Objects whose records define schema (custom property definitions): realised by the
+  // custom_fields of this map through `schema plan`, not written as records.
+  std::vector<RebuildOnly> schema_only;
+  // Owner sources; empty: derived from the objects' `match` rules (OwnerSourcesOf in
+  // cli/workflow/owner_matching.h).
+  std::vector<OwnerSource> owners;
   std::string content_hash;  // SHA-256 of the file's bytes, for confirmation
 
   const ObjectMap* Find(const std::string& object) const;

@@ -143,7 +143,7 @@ Json ToJson(const YAML::Node& node) {
 void ParseField(Reader& r, const YAML::Node& n, const std::string& path, FieldRule* f) {
   if (!r.CheckMap(n, path,
                   {"to", "from", "transforms", "args", "value_map", "default", "constant",
-                   "required", "confidence", "reason"})) {
+                   "required", "confidence", "reason", "lookup"})) {
     return;
   }
   f->to = r.Str(n, "to", path, true);
@@ -208,6 +208,13 @@ void ParseField(Reader& r, const YAML::Node& n, const std::string& path, FieldRu
     f->confidence = v.get<double>();
   }
   f->reason = r.Str(n, "reason", path);
+  if (YAML::Node lk = n["lookup"]; lk && !lk.IsNull()) {
+    std::string lpath = Reader::Join(path, "lookup");
+    if (!r.CheckMap(lk, lpath, {"model", "field", "many"})) return;
+    f->lookup_model = r.Str(lk, "model", lpath, true);
+    f->lookup_field = r.Str(lk, "field", lpath, true);
+    f->lookup_many = r.Bool(lk, "many", lpath);
+  }
   if (f->from.empty() && !f->constant && !f->default_value) {
     r.Fail(path, "field '" + f->to + "' needs `from`, `constant` or `default`");
   }
@@ -262,13 +269,23 @@ void ParseTargets(Reader& r, const YAML::Node& n, const std::string& path,
 
 void ParseObject(Reader& r, const YAML::Node& n, const std::string& path, ObjectMap* o) {
   if (!r.CheckMap(n, path,
-                  {"object", "label", "targets", "fallbacks", "note", "unmapped"})) {
+                  {"object", "label", "targets", "fallbacks", "note", "unmapped", "match"})) {
     return;
   }
   o->object = r.Str(n, "object", path, true);
   o->label = r.Str(n, "label", path);
   o->note = r.Str(n, "note", path);
   ParseTargets(r, n["targets"], Reader::Join(path, "targets"), &o->targets);
+  if (YAML::Node m = n["match"]; m && !m.IsNull()) {
+    std::string mpath = Reader::Join(path, "match");
+    if (!r.CheckMap(m, mpath, {"model", "field", "from", "by_name_from"})) return;
+    MatchRule rule;
+    rule.model = r.Str(m, "model", mpath, true);
+    rule.field = r.Str(m, "field", mpath, true);
+    rule.from = r.StrList(m, "from", mpath);
+    rule.by_name_from = r.Str(m, "by_name_from", mpath);
+    o->match = rule;
+  }
   YAML::Node fbs = n["fallbacks"];
   if (fbs && !fbs.IsNull()) {
     if (!fbs.IsSequence()) return r.Fail(Reader::Join(path, "fallbacks"), "expected a list");
@@ -308,7 +325,7 @@ void ParseCustomField(Reader& r, const YAML::Node& n, const std::string& path,
   static const std::set<std::string> kTypes = {"char",     "text",      "html",    "boolean",
                                                "integer",  "float",     "monetary", "date",
                                                "datetime", "selection", "many2one", "links",
-                                               "emails",   "phones",    "currency", "number",
+                                               "emails",   "phones",    "address",    "currency", "number",
                                                "rating",   "multi_select"};
   if (!r.failed() && !kTypes.count(c->type)) r.Fail(Reader::Join(path, "type"), "unknown type");
   YAML::Node opts = n["options"];
@@ -341,7 +358,7 @@ StatusOr<MapFile> Parse(const YAML::Node& root) {
   MapFile map;
   if (!r.CheckMap(root, "",
                   {"pair", "source", "destination", "objects", "custom_fields", "records",
-                   "no_home", "rebuild_only", "notes"})) {
+                   "no_home", "rebuild_only", "schema_only", "notes", "owners"})) {
     return r.error();
   }
   map.pair = r.Str(root, "pair", "");
@@ -404,6 +421,40 @@ StatusOr<MapFile> Parse(const YAML::Node& root) {
       b.label = r.Str(ro[i], "label", path);
       b.reason = r.Str(ro[i], "reason", path, true);
       map.rebuild_only.push_back(std::move(b));
+    }
+  }
+  YAML::Node so = root["schema_only"];
+  if (so && !so.IsNull()) {
+    if (!so.IsSequence()) return InvalidArgument("map file: schema_only: expected a list");
+    for (size_t i = 0; i < so.size() && !r.failed(); ++i) {
+      std::string path = Reader::Index("schema_only", i);
+      if (!r.CheckMap(so[i], path, {"object", "label", "reason"})) break;
+      RebuildOnly b;
+      b.object = r.Str(so[i], "object", path, true);
+      b.label = r.Str(so[i], "label", path);
+      b.reason = r.Str(so[i], "reason", path, true);
+      map.schema_only.push_back(std::move(b));
+    }
+  }
+  YAML::Node ow = root["owners"];
+  if (ow && !ow.IsNull()) {
+    if (!ow.IsSequence()) return InvalidArgument("map file: owners: expected a list");
+    for (size_t i = 0; i < ow.size() && !r.failed(); ++i) {
+      std::string path = Reader::Index("owners", i);
+      if (!r.CheckMap(ow[i], path, {"object", "id", "email", "name", "text", "as"})) break;
+      OwnerSource o;
+      o.object = r.Str(ow[i], "object", path, true);
+      o.id = r.Str(ow[i], "id", path);
+      o.email = r.StrList(ow[i], "email", path);
+      o.name = r.StrList(ow[i], "name", path);
+      o.text = r.Str(ow[i], "text", path);
+      o.as = r.Str(ow[i], "as", path);
+      if (o.text.empty() && o.email.empty() && o.name.empty()) {
+        r.Fail(path, "expected `text`, or `email` and/or `name`");
+      } else if (!o.text.empty() && (!o.email.empty() || !o.name.empty())) {
+        r.Fail(path, "`text` and `email`/`name` exclude each other");
+      }
+      map.owners.push_back(std::move(o));
     }
   }
   if (r.failed()) return r.error();

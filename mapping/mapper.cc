@@ -95,6 +95,7 @@ StatusOr<std::unique_ptr<Mapper>> Mapper::Create(MapFile map, MapperOptions opti
   const TransformRegistry& registry = TransformRegistry::Builtin();
   for (const NoHome& h : map.no_home) compiled->passive.insert(h.object);
   for (const RebuildOnly& r : map.rebuild_only) compiled->passive.insert(r.object);
+  for (const RebuildOnly& r : map.schema_only) compiled->passive.insert(r.object);
 
   for (const ObjectMap& o : map.objects) {
     Compiled::Object& co = compiled->objects[o.object];
@@ -125,16 +126,22 @@ StatusOr<std::unique_ptr<Mapper>> Mapper::Create(MapFile map, MapperOptions opti
       }
     }
     if (co.export_csv) co.rules.clear();
-    for (const TargetRule& t : co.rules) {
-      for (const FieldRule& f : t.fields) {
-        for (const std::string& name : f.transforms) {
-          if ((name == "date" || name == "datetime") && f.from.size() == 1 &&
-              f.transform_args.contains(name)) {
-            co.date_args[f.from[0]] = f.transform_args[name];
+    // How the map reads each date field, from every target (a fallback target's condition may
+    // read a field only the replaced target transforms).
+    auto collect_dates = [&co](const std::vector<TargetRule>& targets) {
+      for (const TargetRule& t : targets) {
+        for (const FieldRule& f : t.fields) {
+          for (const std::string& name : f.transforms) {
+            if ((name == "date" || name == "datetime") && f.from.size() == 1 &&
+                f.transform_args.contains(name) && !co.date_args.contains(f.from[0])) {
+              co.date_args[f.from[0]] = f.transform_args[name];
+            }
           }
         }
       }
-    }
+    };
+    collect_dates(o.targets);
+    for (const Fallback& f : o.fallbacks) collect_dates(f.targets);
     for (const TargetRule& t : co.rules) {
       Compiled::Target ct{&t, Condition(), {}};
       if (t.fields.empty() && t.references.empty()) {
@@ -267,12 +274,24 @@ MapResult Mapper::Apply(const SourceRecord& record) const {
         }
         value = MappedValue(*mapped);
       }
-      if (IsEmpty(value) && f.default_value) value = *f.default_value;
+      if (IsEmpty(value) && f.default_value) {
+        value = *f.default_value;
+        if (value.is_string() && value.get<std::string>().empty()) {
+          out.values[f.to] = "";  // an explicit empty default is written as "" (Twenty)
+          continue;
+        }
+      }
       if (IsEmpty(value)) {
         if (f.required) {
           error(FieldName(f), rule.model + "." + f.to + ": required value is empty", first_raw);
         }
         continue;  // an empty value is not written: the destination keeps its default
+      }
+      if (!f.lookup_model.empty()) {
+        // Resolved by the writer (ResolveLookups): the destination's own record, by field.
+        value = Json{{"$lookup",
+                      {{"model", f.lookup_model}, {"field", f.lookup_field}, {"value", value},
+                       {"many", f.lookup_many}}}};
       }
       out.values[f.to] = std::move(value);
     }

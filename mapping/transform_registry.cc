@@ -42,6 +42,10 @@ void RegisterBuiltinTransforms(TransformRegistry* r) {
   r->Register({"float", Float, false, false, "decimal number (either decimal mark)"});
   r->Register({"money", Money, false, false, "amount in args.in units to args.out units"});
   r->Register({"gender", Gender, false, false, "gender code to male/female/other"});
+  // structure
+  r->Register({"lines", Lines, true, false, "one2many lines from chunks of sources (args.keys)"});
+  r->Register({"base64", Base64, false, false, "text to base64 (attachment contents)"});
+  r->Register({"file", File, false, false, "attachment path, read and encoded by the writer"});
   // dental
   r->Register({"treatment_lines", TreatmentLines, false, false,
                "treatment-plan lines (code, tooth, cost) to structured text"});

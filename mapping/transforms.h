@@ -105,4 +105,15 @@ StatusOr<Json> Gender(const Json& value, const Json& args);  // M/F/male/kadın.
 StatusOr<Json> TreatmentLines(const Json& value, const Json& args);
 StatusOr<Json> ToothNumber(const Json& value, const Json& args);  // "#14", "UR6" -> "14"
 
+// ---- structure (transforms_structure.cc) ----
+// One2many lines from a flat list of sources taken in chunks of len(args.keys): each chunk
+// whose cells are all empty is skipped; keys in args.numbers become numbers (either decimal
+// mark); args.fixed adds constant keys to each line ({quantity: 1}).
+StatusOr<Json> Lines(const Json& value, const Json& args);
+// An attachment: {"$file": "<bundle-relative path>"}; the writer reads the bytes through the
+// source connector (ReadAttachment) and encodes them for the destination.
+StatusOr<Json> File(const Json& value, const Json& args);
+// Text to base64 (ir.attachment datas made from a note's text).
+StatusOr<Json> Base64(const Json& value, const Json& args);
+
 }  // namespace bridgework::mapping

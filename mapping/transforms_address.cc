@@ -201,7 +201,12 @@ bool ParseLocality(const std::string& line, std::string* country, PostalAddress*
   std::string l = CollapseSpaces(line);
   std::vector<std::string> w = Words(l);
   if (w.empty()) return false;
-  // UK: postcode at the end (possibly alone).
+  // UK: postcode at the end (possibly alone on its line).
+  if (w.size() == 1 && IsUkPostcode(w[0]) && (*country == "GB" || country->empty())) {
+    a->zip = FormatUkPostcode(w[0]);
+    *country = "GB";
+    return true;
+  }
   if (w.size() >= 2 && IsUkPostcode(w[w.size() - 2] + w.back()) &&
       (*country == "GB" || country->empty())) {
     a->zip = FormatUkPostcode(w[w.size() - 2] + w.back());
@@ -227,6 +232,20 @@ bool ParseLocality(const std::string& line, std::string* country, PostalAddress*
       }
       a->city = StripTrailingComma(JoinWords(w, 0, end));
       *country = "CA";
+      return true;
+    }
+  }
+  // Australia: "SUBURB STATE 2000" (four-digit postcode after the state abbreviation).
+  if (w.size() >= 3 && w.back().size() == 4 && AllDigits(w.back()) &&
+      (country->empty() || *country == "AU")) {
+    std::string st = ToUpperUtf8(StripTrailingComma(w[w.size() - 2]));
+    static const char* kAuStates[] = {"NSW", "VIC", "QLD", "WA", "SA", "TAS", "ACT", "NT"};
+    for (const char* code : kAuStates) {
+      if (st != code) continue;
+      a->zip = w.back();
+      a->state_code = st;
+      a->city = StripTrailingComma(JoinWords(w, 0, w.size() - 2));
+      *country = "AU";
       return true;
     }
   }
@@ -414,6 +433,9 @@ StatusOr<Json> AddressPart(const Json& value, const Json& args) {
     out = a.zip;
   } else if (part == "country" || part == "country_code") {
     out = a.country_code;
+  } else if (part == "country_state") {
+    // "US/IL": the key Odoo connectors resolve res.country.state by (state within country).
+    if (!a.state_code.empty()) out = a.country_code + "/" + a.state_code;
   } else {
     return Reason("unknown address part " + part);
   }

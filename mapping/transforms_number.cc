@@ -109,11 +109,21 @@ StatusOr<Json> Integer(const Json& value, const Json&) {
   return Json(static_cast<int64_t>(v));
 }
 
-StatusOr<Json> Float(const Json& value, const Json&) {
-  if (value.is_number()) return value;
-  std::optional<std::string> s = ScalarText(value);
-  if (!s) return Json();
-  BW_ASSIGN_OR_RETURN(double v, ParseNumber(*s));
+StatusOr<Json> Float(const Json& value, const Json& args) {
+  double v = 0;
+  if (value.is_number()) {
+    v = value.get<double>();
+  } else {
+    std::optional<std::string> s = ScalarText(value);
+    if (!s) return Json();
+    BW_ASSIGN_OR_RETURN(v, ParseNumber(*s));
+  }
+  // {divide: 60}: minutes to hours (calendar.event duration).
+  if (args.is_object() && args.contains("divide") && args["divide"].is_number()) {
+    double d = args["divide"].get<double>();
+    if (d == 0) return Reason("divide by zero");
+    v /= d;
+  }
   return Json(v);
 }
 

@@ -513,4 +513,63 @@ Status RedisStateStore::SetValue(const std::string& m, const std::string& name,
   return Borrow()->Command({"HSET", MigrationPrefix(m) + "values", name, value}).status();
 }
 
+StatusOr<std::vector<std::string>> RedisStateStore::ListRuns(const std::string& m) {
+  BW_ASSIGN_OR_RETURN(RedisReply r,
+                      Borrow()->Command({"LRANGE", MigrationPrefix(m) + "runs", "0", "-1"}));
+  std::vector<std::string> out;
+  for (const auto& e : r.elements) out.push_back(e.str);
+  return out;
+}
+
+Status RedisStateStore::SetIdMapEntries(const std::string& m,
+                                        const std::map<std::string, std::string>& entries) {
+  if (entries.empty()) return Status::Ok();
+  std::vector<std::string> argv = {"HSET", MigrationPrefix(m) + "idmap"};
+  for (const auto& [k, v] : entries) {
+    argv.push_back(k);
+    argv.push_back(v);
+  }
+  return Borrow()->Command(argv).status();
+}
+
+Status RedisStateStore::RemoveIdMapEntries(const std::string& m,
+                                           const std::vector<std::string>& keys) {
+  if (keys.empty()) return Status::Ok();
+  std::vector<std::string> argv = {"HDEL", MigrationPrefix(m) + "idmap"};
+  argv.insert(argv.end(), keys.begin(), keys.end());
+  return Borrow()->Command(argv).status();
+}
+
+StatusOr<std::vector<AuditEntry>> RedisStateStore::AuditPage(const std::string& m,
+                                                             const std::string& after_id,
+                                                             int64_t count) {
+  // "(" makes the start exclusive (Redis 6.2+), so paging never repeats an entry.
+  std::string start = (after_id.empty() || after_id == "0") ? "-" : "(" + after_id;
+  BW_ASSIGN_OR_RETURN(RedisReply r,
+                      Borrow()->Command({"XRANGE", MigrationPrefix(m) + "audit", start, "+",
+                                         "COUNT", std::to_string(count)}));
+  std::vector<AuditEntry> out;
+  for (const auto& e : r.elements) {
+    if (e.elements.size() != 2) return Internal("state: XRANGE answered an unexpected shape");
+    AuditEntry a;
+    a.id = e.elements[0].str;
+    const auto& kv = e.elements[1].elements;
+    for (size_t k = 0; k + 1 < kv.size(); k += 2) {
+      const std::string& f = kv[k].str;
+      const RedisReply& v = kv[k + 1];
+      if (f == "run") a.run = v.str;
+      else if (f == "batch") a.batch = v.str;
+      else if (f == "object") a.object = v.str;
+      else if (f == "worker") a.worker = v.str;
+      else if (f == "time_ms") a.time_ms = v.AsInt();
+      else if (f == "created") a.created = v.AsInt();
+      else if (f == "updated") a.updated = v.AsInt();
+      else if (f == "failed") a.failed = v.AsInt();
+      else if (f == "unlinked") a.unlinked = v.AsInt();
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 }  // namespace bridgework::state

@@ -77,6 +77,13 @@ class RedisStateStore : public StateStore {
                                                 const std::string& name) override;
   Status SetValue(const std::string& migration, const std::string& name,
                   const std::string& value) override;
+  StatusOr<std::vector<std::string>> ListRuns(const std::string& migration) override;
+  Status SetIdMapEntries(const std::string& migration,
+                         const std::map<std::string, std::string>& entries) override;
+  Status RemoveIdMapEntries(const std::string& migration,
+                            const std::vector<std::string>& keys) override;
+  StatusOr<std::vector<AuditEntry>> AuditPage(const std::string& migration,
+                                              const std::string& after_id, int64_t count) override;
 
  private:
   explicit RedisStateStore(RedisStateStoreOptions options, RedisAddress address)

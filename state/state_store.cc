@@ -31,4 +31,24 @@ FailureEntry FailureEntry::FromJson(const Json& j) {
   return e;
 }
 
+StatusOr<std::vector<std::string>> StateStore::ListRuns(const std::string& /*migration*/) {
+  return Unimplemented("state: ListRuns is not implemented by this store");
+}
+
+Status StateStore::SetIdMapEntries(const std::string& /*migration*/,
+                                   const std::map<std::string, std::string>& /*entries*/) {
+  return Unimplemented("state: SetIdMapEntries is not implemented by this store");
+}
+
+Status StateStore::RemoveIdMapEntries(const std::string& /*migration*/,
+                                      const std::vector<std::string>& /*keys*/) {
+  return Unimplemented("state: RemoveIdMapEntries is not implemented by this store");
+}
+
+StatusOr<std::vector<AuditEntry>> StateStore::AuditPage(const std::string& /*migration*/,
+                                                        const std::string& /*after_id*/,
+                                                        int64_t /*count*/) {
+  return Unimplemented("state: AuditPage is not implemented by this store");
+}
+
 }  // namespace bridgework::state

@@ -39,6 +39,7 @@ struct TaskSpec {
   int shard_count = 1;
   std::string shard_token;  // extract: the source connector's opaque shard token
   int attempt = 0;          // filled by Lease: 1 for the first try
+  int depth = 0;            // the object's dependency depth (manifest entries; rollback order)
 };
 
 std::string ExtractTaskId(const std::string& object, int shard_index);
@@ -102,6 +103,15 @@ struct LoadCommit {
   std::vector<ManifestEntry> manifest;        // entries for records this run wrote
   std::vector<FailureEntry> failures;
   int64_t loaded = 0, updated = 0, skipped = 0, failed = 0, flagged = 0, unlinked = 0;
+};
+
+// One entry of the migration's audit stream: what one committed load batch did (counts and
+// ids, never a patient value).
+struct AuditEntry {
+  std::string id;  // stream entry id ("<ms>-<seq>")
+  std::string run, batch, object, worker;
+  int64_t time_ms = 0;
+  int64_t created = 0, updated = 0, failed = 0, unlinked = 0;
 };
 
 enum class RequeueOutcome { kRequeued, kFailed, kAlreadyDone };
@@ -197,6 +207,19 @@ class StateStore {
                                                         const std::string& name) = 0;
   virtual Status SetValue(const std::string& migration, const std::string& name,
                           const std::string& value) = 0;
+
+  // ---- workflow verbs (owners, rollback, report); defaults: kUnimplemented ----
+  // Run ids of the migration, oldest first.
+  virtual StatusOr<std::vector<std::string>> ListRuns(const std::string& migration);
+  // Sets id-map entries, replacing what they held (owners: a re-run may change a match).
+  virtual Status SetIdMapEntries(const std::string& migration,
+                                 const std::map<std::string, std::string>& entries);
+  // Removes id-map entries (rollback: a later migrate recreates those records).
+  virtual Status RemoveIdMapEntries(const std::string& migration,
+                                    const std::vector<std::string>& keys);
+  // Audit stream entries after `after_id` ("0": from the start), at most `count`.
+  virtual StatusOr<std::vector<AuditEntry>> AuditPage(const std::string& migration,
+                                                      const std::string& after_id, int64_t count);
 };
 
 // Forwards every call; fault injectors subclass it (LevelDB's EnvWrapper).
@@ -286,6 +309,20 @@ class StateStoreWrapper : public StateStore {
   }
   Status SetValue(const std::string& m, const std::string& n, const std::string& v) override {
     return target_->SetValue(m, n, v);
+  }
+  StatusOr<std::vector<std::string>> ListRuns(const std::string& m) override {
+    return target_->ListRuns(m);
+  }
+  Status SetIdMapEntries(const std::string& m,
+                         const std::map<std::string, std::string>& e) override {
+    return target_->SetIdMapEntries(m, e);
+  }
+  Status RemoveIdMapEntries(const std::string& m, const std::vector<std::string>& k) override {
+    return target_->RemoveIdMapEntries(m, k);
+  }
+  StatusOr<std::vector<AuditEntry>> AuditPage(const std::string& m, const std::string& after,
+                                              int64_t n) override {
+    return target_->AuditPage(m, after, n);
   }
 
  private:

@@ -74,7 +74,8 @@ TempDir::~TempDir() {
 bool RedisServer::Start() {
   socket_ = dir_.path() + "/redis.sock";
   if (!process_.Start({"redis-server", "--port", "0", "--unixsocket", socket_, "--save", "",
-                       "--appendonly", "no", "--dir", dir_.path()})) {
+                       "--appendonly", "no", "--dir", dir_.path(), "--logfile",
+                       dir_.path() + "/redis.log"})) {
     return false;
   }
   return WaitFor([this] {

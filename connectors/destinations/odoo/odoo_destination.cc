@@ -230,10 +230,14 @@ Status OdooDestination::CheckModule(const std::string& module) {
     std::lock_guard lock(mu_);
     if (checked_modules_.count(module)) return Status::Ok();
   }
-  BW_ASSIGN_OR_RETURN(std::set<std::string> modules, InstalledModules());
-  if (modules.count(module)) {
+  // Any module Odoo knows, installed or not: one installed later would own (and on upgrade
+  // delete) records under its name, and `load` under import_file refuses such prefixes.
+  BW_ASSIGN_OR_RETURN(Json found,
+                      Execute("ir.module.module", "search_count",
+                              Json::array({Json::array({Json::array({"name", "=", module})})})));
+  if (found.is_number_integer() && found.get<int64_t>() > 0) {
     return FailedPrecondition("odoo: external-id module '" + module +
-                              "' is the name of an installed module; records under it would be "
+                              "' is the name of an Odoo module; records under it would be "
                               "deleted when that module is upgraded. Choose another module name.");
   }
   std::lock_guard lock(mu_);

@@ -39,7 +39,8 @@ StatusOr<std::vector<RevertOutcome>> OdooDestination::Revert(
     std::set<int64_t> existing(existing_list.begin(), existing_list.end());
 
     if (entries[start].action == WriteAction::kCreated) {
-      std::vector<int64_t> to_delete(existing.begin(), existing.end());
+      // Newest first: Odoo deletes a posted-before entry only at the end of its sequence chain.
+      std::vector<int64_t> to_delete(existing.rbegin(), existing.rend());
       Json id_list = to_delete;
       if (!to_delete.empty()) {
         // Posted entries and payments go back to draft before they can be deleted.

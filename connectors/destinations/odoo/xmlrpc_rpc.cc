@@ -167,6 +167,10 @@ Status FaultToStatus(int code, const std::string& fault_string) {
                         "concurrent update", "SerializationFailure"}) {
     if (ContainsNoCase(fault_string, s)) return Aborted("odoo: " + LastLine(fault_string));
   }
+  // A worker past limit_time_real (threaded mode answers instead of dying): overload.
+  if (ContainsNoCase(fault_string, "time limit") && ContainsNoCase(fault_string, "reached")) {
+    return ResourceExhausted("odoo: " + LastLine(fault_string));
+  }
   std::string message = code == 1 ? LastLine(fault_string) : fault_string;
   if (ContainsNoCase(fault_string, "doesn't exist") && ContainsNoCase(fault_string, "object ")) {
     return NotFound(message);

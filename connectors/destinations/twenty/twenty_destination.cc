@@ -162,7 +162,10 @@ class TwentyDestination : public DestinationConnector {
     std::map<std::string, std::unordered_map<std::string, Json>> rows;
     for (const auto& [model, ids] : ids_by_model) {
       BW_ASSIGN_OR_RETURN(std::vector<Json> found, FindIn(model, {{"id", ids}}, true));
-      for (Json& row : found) rows[model][Str(row, "id")] = std::move(row);
+      for (Json& row : found) {
+        std::string id = Str(row, "id");  // before the move: `a = b` evaluates b first
+        rows[model][id] = std::move(row);
+      }
     }
     std::vector<RevertOutcome> outcomes;
     for (const ManifestEntry& e : entries) {

@@ -154,10 +154,12 @@ SchemaItemResult ApplyField(TwentyApi& api, const WorkspaceMetadata& metadata,
       r.error = NotFound("relation target " + spec.relation + " does not exist");
       return r;
     }
-    // The inverse (one-to-many) field on the target is named after this object's plural label.
-    body["relationCreationPayload"] = {{"type", "MANY_TO_ONE"},
-                                       {"targetObjectMetadataId", target->id},
-                                       {"targetFieldLabel", object->label_plural},
+    // The inverse (one-to-many) field on the target: "People Insurance carrier" ->
+    // peopleInsuranceCarrier, so that two relations to one target never clash.
+    body["relationCreationPayload"] = {
+        {"type", "MANY_TO_ONE"},
+        {"targetObjectMetadataId", target->id},
+        {"targetFieldLabel", object->label_plural + " " + (spec.label.empty() ? spec.name : spec.label)},
                                        {"targetFieldIcon", "IconLink"}};
   }
   auto answer = api.Call("POST", "/rest/metadata/fields", &body, RetryUnknown::kYes);

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <optional>
 
 namespace bridgework::connectors::twenty {
 namespace {
@@ -33,8 +36,59 @@ bool CaseInsensitiveKey(std::string_view key) {
   return key == "primaryEmail" || key == "primaryLinkUrl" || key == "additionalEmails";
 }
 
+// Milliseconds since the epoch of an ISO-8601 date-time with an offset ("2019-05-01T09:00:00Z",
+// "...T09:00:00.000+02:00"); Twenty answers them normalised to UTC with milliseconds.
+std::optional<int64_t> DateTimeMillis(const std::string& text) {
+  int y, mo, d, h, mi, consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &consumed) != 5 ||
+      consumed != 16) {
+    return std::nullopt;
+  }
+  size_t i = 16;
+  int sec = 0, ms = 0;
+  if (i < text.size() && text[i] == ':') {
+    if (i + 3 > text.size()) return std::nullopt;
+    sec = std::atoi(text.substr(i + 1, 2).c_str());
+    i += 3;
+    if (i < text.size() && text[i] == '.') {
+      size_t start = ++i;
+      while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+      std::string frac = (text.substr(start, i - start) + "000").substr(0, 3);
+      ms = std::atoi(frac.c_str());
+    }
+  }
+  int offset_min = 0;
+  std::string rest = text.substr(i);
+  if (rest == "Z") {
+    offset_min = 0;
+  } else if (rest.size() >= 5 && (rest[0] == '+' || rest[0] == '-')) {
+    std::string digits;
+    for (char c : rest.substr(1)) {
+      if (c != ':') digits.push_back(c);
+    }
+    if (digits.size() != 4) return std::nullopt;
+    offset_min = std::atoi(digits.substr(0, 2).c_str()) * 60 + std::atoi(digits.substr(2).c_str());
+    if (rest[0] == '-') offset_min = -offset_min;
+  } else {
+    return std::nullopt;
+  }
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return (static_cast<int64_t>(timegm(&tm)) - offset_min * 60) * 1000 + ms;
+}
+
 bool LeafEqual(const Json& stored, const Json& wanted, std::string_view key) {
   if (IsBlank(wanted)) return IsBlank(stored);
+  if (wanted.is_string() && stored.is_string()) {
+    auto a = DateTimeMillis(wanted.get<std::string>());
+    auto b = a ? DateTimeMillis(stored.get<std::string>()) : std::nullopt;
+    if (a && b) return *a == *b;
+  }
   if (wanted.is_number() && stored.is_number()) return wanted.get<double>() == stored.get<double>();
   if (wanted.is_string() && stored.is_string() && CaseInsensitiveKey(key)) {
     return Lower(wanted.get<std::string>()) == Lower(stored.get<std::string>());

@@ -148,7 +148,7 @@ void Flatten(const J& v, std::string& prefix, std::vector<SourceField>* fields) 
   } else if (v.is_null()) {
     fields->push_back({prefix, std::nullopt});
   } else if (v.is_string()) {
-    const auto& s = v.get_ref<const std::string&>();
+    const auto& s = v.template get_ref<const std::string&>();
     fields->push_back({prefix, s.empty() ? std::nullopt : std::optional<std::string>(s)});
   } else {
     fields->push_back({prefix, v.dump()});

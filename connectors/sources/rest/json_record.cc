@@ -34,7 +34,7 @@ bool ValidDate(int y, int m, int d, int hh, int mm, int ss) {
 }
 
 std::string Iso(int y, int m, int d, int hh, int mm, int ss) {
-  char buf[32];
+  char buf[80];
   std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, hh, mm, ss);
   return buf;
 }

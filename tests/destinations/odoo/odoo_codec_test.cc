@@ -42,12 +42,14 @@ TEST(XmlRpcCodec, FaultsBecomeStatusesWithOdoosMessage) {
   auto denied = DecodeResponse(fault(3, "Access Denied"));
   EXPECT_EQ(denied.status().code(), StatusCode::kPermissionDenied);
   auto traceback = DecodeResponse(
-      fault(1, "Traceback (most recent call last):\n  File x\nValueError: Invalid field 'x_a' "
-               "on model 'res.partner'\n"));
+      fault(1,
+            "Traceback (most recent call last):\n  File x\nValueError: Invalid field 'x_a' "
+            "on model 'res.partner'\n"));
   EXPECT_EQ(traceback.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(traceback.status().message(), "ValueError: Invalid field 'x_a' on model 'res.partner'");
-  auto conflict = DecodeResponse(fault(1, "psycopg2.errors.SerializationFailure: could not "
-                                          "serialize access due to concurrent update"));
+  auto conflict = DecodeResponse(fault(1,
+                                       "psycopg2.errors.SerializationFailure: could not "
+                                       "serialize access due to concurrent update"));
   EXPECT_TRUE(conflict.status().IsTransient());
   auto missing = DecodeResponse(fault(2, "Object foo.bar doesn't exist"));
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
@@ -74,9 +76,14 @@ std::map<std::string, FieldInfo> PartnerFields() {
 }
 
 TEST(LoadTable, ConvertsValuesToOdooLoadCells) {
-  Json values = {{"name", "Ana"},          {"is_company", false}, {"country_id", 233},
-                 {"category_id", {4, 9}},  {"x_created", "2019-05-01T09:30:00+02:00"},
-                 {"x_birth", "1980-02-03"}, {"credit_limit", 12.5}, {"_directive", 1}};
+  Json values = {{"name", "Ana"},
+                 {"is_company", false},
+                 {"country_id", 233},
+                 {"category_id", {4, 9}},
+                 {"x_created", "2019-05-01T09:30:00+02:00"},
+                 {"x_birth", "1980-02-03"},
+                 {"credit_limit", 12.5},
+                 {"_directive", 1}};
   auto r = ToLoadRecord("res.partner", "bw_m.p_1", values, PartnerFields());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   std::map<std::string, std::string> cells(r->cells.begin(), r->cells.end());
@@ -104,10 +111,10 @@ TEST(LoadTable, OneToManyLinesBecomeSubRows) {
                    Json::array({0, 0, {{"name", "X-ray"}, {"price_unit", 40}}})}}};
   auto r = ToLoadRecord("account.move", "bw_m.i_1", values, PartnerFields());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  auto r2 = ToLoadRecord("account.move", "bw_m.i_2",
-                         {{"name", "INV2"},
-                          {"invoice_line_ids", {{{"name", "Exam"}, {"price_unit", 50}}}}},
-                         PartnerFields());
+  auto r2 = ToLoadRecord(
+      "account.move", "bw_m.i_2",
+      {{"name", "INV2"}, {"invoice_line_ids", {{{"name", "Exam"}, {"price_unit", 50}}}}},
+      PartnerFields());
   ASSERT_TRUE(r2.ok());
   LoadTable t = BuildLoadTable({&*r, &*r2});
   ASSERT_EQ(t.rows.size(), 3u);

@@ -1,12 +1,13 @@
 // The Odoo connector against the Odoo emulator (tests/emulators/odoo), one emulator per test:
 // every target model with its relations, idempotency (same batch twice, a lost answer after the
 // commit), exact revert, bisection of refused records, faults and slow calls, missing modules.
+#include "connectors/destinations/odoo/odoo_destination.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "common/ids.h"
-#include "connectors/destinations/odoo/odoo_destination.h"
 #include "tests/destinations/odoo/odoo_emulator_process.h"
 
 namespace bridgework::connectors::odoo {
@@ -56,7 +57,8 @@ class OdooDestinationTest : public ::testing::Test {
     emu_ = std::move(emu).value();
     odoo_ = Connect(emu_->options().password);
   }
-  std::unique_ptr<OdooDestination> Connect(const std::string& password, int fixed_batch = 0) {
+  std::unique_ptr<OdooDestination> Connect(const std::string& password, int fixed_batch = 0,
+                                           Duration retry_deadline = std::chrono::seconds(120)) {
     OdooOptions o;
     o.url = emu_->url();
     o.database = emu_->options().database;
@@ -64,7 +66,7 @@ class OdooDestinationTest : public ::testing::Test {
     o.password = password;
     o.first_backoff = std::chrono::milliseconds(5);
     o.max_backoff = std::chrono::milliseconds(200);
-    o.retry_deadline = std::chrono::seconds(120);
+    o.retry_deadline = retry_deadline;
     o.call_timeout = std::chrono::seconds(30);
     o.batch.fixed = fixed_batch;
     o.max_attachment_bytes = 1024;
@@ -133,11 +135,13 @@ TEST_F(OdooDestinationTest, DiscoverReportsVersionModulesAndLiveFields) {
   EXPECT_EQ(schema->kind, "odoo");
   EXPECT_FALSE(schema->version.empty());
   EXPECT_TRUE(schema->modules.count("base"));
-  const FieldInfo* partner = schema->FindField("crm.lead", "partner_id");
-  ASSERT_NE(partner, nullptr);
-  EXPECT_EQ(partner->type, "many2one");
-  EXPECT_EQ(partner->relation, "res.partner");
-  EXPECT_NE(schema->FindField("res.partner", "name"), nullptr);
+  ASSERT_TRUE(schema->models.count("crm.lead"));
+  const auto& lead = schema->models.at("crm.lead").fields;
+  ASSERT_TRUE(lead.count("partner_id"));
+  EXPECT_EQ(lead.at("partner_id").type, "many2one");
+  EXPECT_EQ(lead.at("partner_id").relation, "res.partner");
+  ASSERT_TRUE(schema->models.count("res.partner"));
+  EXPECT_TRUE(schema->models.at("res.partner").fields.count("name"));
 }
 
 TEST_F(OdooDestinationTest, ApplySchemaCreatesEveryFieldTypeAndNamedRecordsOnce) {
@@ -164,7 +168,8 @@ TEST_F(OdooDestinationTest, ApplySchemaCreatesEveryFieldTypeAndNamedRecordsOnce)
   auto first = odoo_->ApplySchema(plan);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   ASSERT_EQ(first->size(), plan.fields.size() + plan.records.size());
-  for (const auto& r : *first) EXPECT_EQ(r.action, "created") << r.what << " " << r.error.ToString();
+  for (const auto& r : *first)
+    EXPECT_EQ(r.action, "created") << r.what << " " << r.error.ToString();
   Json before = Snap();
   auto second = odoo_->ApplySchema(plan);
   ASSERT_TRUE(second.ok());
@@ -232,10 +237,9 @@ TEST_F(OdooDestinationTest, EveryCrmModelLandsLinkedToItsParents) {
   ASSERT_EQ(partner.size(), 1u);
   int64_t pid = Id(partner[0]);
 
-  auto lead = Write({Rec("crm.lead", "patients", "P-0",
-                         {{"name", "New patient: Patient 0"}, {"partner_id", pid},
-                          {"type", "opportunity"}},
-                         "lead")});
+  auto lead = Write({Rec(
+      "crm.lead", "patients", "P-0",
+      {{"name", "New patient: Patient 0"}, {"partner_id", pid}, {"type", "opportunity"}}, "lead")});
   ASSERT_EQ(lead.size(), 1u);
   EXPECT_EQ(lead[0].action, WriteAction::kCreated);
   EXPECT_EQ(Stored("crm.lead", lead[0].destination_id, {"partner_id"})["partner_id"], pid);
@@ -247,7 +251,8 @@ TEST_F(OdooDestinationTest, EveryCrmModelLandsLinkedToItsParents) {
                               {"date_deadline", "2020-01-15"},
                               {"user_id", uid}})});
   ASSERT_EQ(activity.size(), 1u);
-  Json act = Stored("mail.activity", activity[0].destination_id, {"res_model", "res_id", "user_id"});
+  Json act =
+      Stored("mail.activity", activity[0].destination_id, {"res_model", "res_id", "user_id"});
   EXPECT_EQ(act["res_model"], "crm.lead");
   EXPECT_EQ(act["res_id"], Id(lead[0]));
 
@@ -257,7 +262,8 @@ TEST_F(OdooDestinationTest, EveryCrmModelLandsLinkedToItsParents) {
                           {"body", "<p>Prefers mornings</p>"},
                           {"date", "2019-05-01T09:00:00Z"}})});
   ASSERT_EQ(note.size(), 1u);
-  Json msg = Stored("mail.message", note[0].destination_id, {"date", "res_id", "model", "subtype_id"});
+  Json msg =
+      Stored("mail.message", note[0].destination_id, {"date", "res_id", "model", "subtype_id"});
   EXPECT_EQ(msg["date"], "2019-05-01 09:00:00");
   EXPECT_EQ(msg["res_id"], pid);
   EXPECT_FALSE(msg["subtype_id"].is_null());
@@ -285,9 +291,10 @@ TEST_F(OdooDestinationTest, EveryCrmModelLandsLinkedToItsParents) {
 
   // Over the size limit (1 KiB here): reported with the reason, nothing written.
   std::string big(4000, 'A');
-  auto over = odoo_->Upsert(kMigration, {Rec("ir.attachment", "documents", "D-2",
-                                             {{"name", "big.bin"}, {"datas", big},
-                                              {"res_model", "res.partner"}, {"res_id", pid}})});
+  auto over = odoo_->Upsert(
+      kMigration,
+      {Rec("ir.attachment", "documents", "D-2",
+           {{"name", "big.bin"}, {"datas", big}, {"res_model", "res.partner"}, {"res_id", pid}})});
   ASSERT_TRUE(over.ok());
   EXPECT_EQ((*over)[0].action, WriteAction::kFailed);
   EXPECT_NE((*over)[0].error.message().find("over the limit"), std::string::npos);
@@ -323,12 +330,13 @@ TEST_F(OdooDestinationTest, InvoicesArePostedAndPaymentsReconciled) {
   EXPECT_DOUBLE_EQ(inv["amount_total"].get<double>(), 140.0);
   EXPECT_EQ(inv["invoice_line_ids"].size(), 2u);
 
-  auto payments = Write({Rec("account.payment", "payments", "PAY-1",
-                             {{"amount", 140.0}, {"date", "2023-02-10"},
-                              {"reconciled_invoice_ids", {Id(moves[0])}}}),
-                         Rec("account.payment", "payments", "PAY-2",
-                             {{"amount", 30.0}, {"date", "2023-02-11"},
-                              {"reconciled_invoice_ids", {Id(moves[1])}}})});
+  auto payments = Write(
+      {Rec("account.payment", "payments", "PAY-1",
+           {{"amount", 140.0}, {"date", "2023-02-10"}, {"reconciled_invoice_ids", {Id(moves[0])}}}),
+       Rec("account.payment", "payments", "PAY-2",
+           {{"amount", 30.0},
+            {"date", "2023-02-11"},
+            {"reconciled_invoice_ids", {Id(moves[1])}}})});
   ASSERT_EQ(payments.size(), 2u);
   EXPECT_EQ(Stored("account.move", moves[0].destination_id, {"payment_state"})["payment_state"],
             "paid");
@@ -339,10 +347,10 @@ TEST_F(OdooDestinationTest, InvoicesArePostedAndPaymentsReconciled) {
   Json before = Snap();
   auto again = odoo_->Upsert(kMigration, {invoice("I-1", 100.0)});
   ASSERT_TRUE(again.ok());
-  auto pay_again = odoo_->Upsert(
-      kMigration, {Rec("account.payment", "payments", "PAY-1",
-                       {{"amount", 140.0}, {"date", "2023-02-10"},
-                        {"reconciled_invoice_ids", {Id(moves[0])}}})});
+  auto pay_again = odoo_->Upsert(kMigration, {Rec("account.payment", "payments", "PAY-1",
+                                                  {{"amount", 140.0},
+                                                   {"date", "2023-02-10"},
+                                                   {"reconciled_invoice_ids", {Id(moves[0])}}})});
   ASSERT_TRUE(pay_again.ok());
   EXPECT_EQ((*pay_again)[0].destination_id, payments[0].destination_id);
   EXPECT_EQ(Count(Snap(), "account.payment"), Count(before, "account.payment"));
@@ -376,7 +384,7 @@ TEST_F(OdooDestinationTest, RefusedRecordsFailAloneWithOdoosMessage) {
   StartEmulator();
   auto records = Patients(40);
   records[7].values = {{"name", "Broken"}, {"country_id", 999999}};  // no such country
-  records[23].values = {{"email", "no-name@example.com"}};          // name is required
+  records[23].values = {{"email", "no-name@example.com"}};           // name is required
   auto out = odoo_->Upsert(kMigration, records);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   for (size_t i = 0; i < out->size(); ++i) {
@@ -400,18 +408,23 @@ TEST_F(OdooDestinationTest, RevertLeavesTheDatabaseAsItWasBeforeTheLoad) {
   auto partners = Write(updated);
   ASSERT_EQ(partners.size(), 10u);
   int64_t pid = Id(partners[7]);
-  auto lead = Write({Rec("crm.lead", "patients", "P-7", {{"name", "Lead"}, {"partner_id", pid}}, "lead")});
+  auto lead =
+      Write({Rec("crm.lead", "patients", "P-7", {{"name", "Lead"}, {"partner_id", pid}}, "lead")});
   auto note = Write({Rec("mail.message", "notes", "N-7",
-                         {{"model", "res.partner"}, {"res_id", pid}, {"body", "<p>x</p>"},
+                         {{"model", "res.partner"},
+                          {"res_id", pid},
+                          {"body", "<p>x</p>"},
                           {"date", "2018-01-01 08:00:00"}})});
   auto moves = Write({Rec("account.move", "invoices", "I-7",
-                          {{"move_type", "out_invoice"}, {"partner_id", pid},
-                           {"invoice_date", "2023-01-01"}, {"state", "posted"},
+                          {{"move_type", "out_invoice"},
+                           {"partner_id", pid},
+                           {"invoice_date", "2023-01-01"},
+                           {"state", "posted"},
                            {"invoice_line_ids", {{{"name", "Exam"}, {"price_unit", 50.0}}}}})});
   ASSERT_EQ(moves.size(), 1u);
-  auto pay = Write({Rec("account.payment", "payments", "PAY-7",
-                        {{"amount", 50.0}, {"date", "2023-01-05"},
-                         {"reconciled_invoice_ids", {Id(moves[0])}}})});
+  auto pay = Write({Rec(
+      "account.payment", "payments", "PAY-7",
+      {{"amount", 50.0}, {"date", "2023-01-05"}, {"reconciled_invoice_ids", {Id(moves[0])}}})});
   ASSERT_EQ(pay.size(), 1u);
 
   // The manifest, children first.
@@ -435,24 +448,135 @@ TEST_F(OdooDestinationTest, RevertLeavesTheDatabaseAsItWasBeforeTheLoad) {
   auto reverted = odoo_->Revert(kMigration, manifest);
   ASSERT_TRUE(reverted.ok()) << reverted.status().ToString();
   for (const auto& r : *reverted) {
-    EXPECT_TRUE(r.action == "deleted" || r.action == "restored") << r.key << " " << r.action
-                                                                 << " " << r.error.ToString();
+    EXPECT_TRUE(r.action == "deleted" || r.action == "restored")
+        << r.key << " " << r.action << " " << r.error.ToString();
   }
   EXPECT_EQ(Snap(), before);
   // Safe to repeat.
   auto again = odoo_->Revert(kMigration, manifest);
   ASSERT_TRUE(again.ok());
   for (size_t i = 0; i < again->size(); ++i) {
-    if (manifest[i].action == WriteAction::kCreated) EXPECT_EQ((*again)[i].action, "already-gone");
+    if (manifest[i].action == WriteAction::kCreated) {
+      EXPECT_EQ((*again)[i].action, "already-gone");
+    }
   }
   EXPECT_EQ(Snap(), before);
   (void)existing;
 }
 
+TEST_F(OdooDestinationTest, AnswerLostAfterCommitThenRetriedCreatesNothingTwice) {
+  StartEmulator();
+  Json before = Snap();
+  const std::string module = odoo_->ModuleFor(kMigration);
+  // Every load commits, then the proxy answers 502: the client cannot tell it landed.
+  ASSERT_TRUE(emu_->SetFaults({{"p_5xx", 1.0}, {"phase", "after"}, {"methods", {"load"}}}).ok());
+  auto impatient = Connect(emu_->options().password, 0, std::chrono::milliseconds(50));
+  auto lost = impatient->Upsert(kMigration, Patients(20));
+  ASSERT_FALSE(lost.ok());
+  EXPECT_TRUE(lost.status().IsTransient()) << lost.status().ToString();
+  EXPECT_EQ(Count(Snap(), "res.partner"), Count(before, "res.partner") + 20);
+
+  ASSERT_TRUE(emu_->SetFaults({{"reset", true}}).ok());
+  auto retried = Write(Patients(20));
+  ASSERT_EQ(retried.size(), 20u);
+  Json after = Snap();
+  EXPECT_EQ(Count(after, "res.partner"), Count(before, "res.partner") + 20);
+  auto names = XmlIds(after, module);
+  EXPECT_EQ(names.size(), 20u);
+  EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), 20u);
+
+  // The engine records these as created (its id map never had the keys); revert restores all.
+  std::vector<ManifestEntry> manifest;
+  for (const auto& o : retried) {
+    ManifestEntry e;
+    e.key = o.key;
+    e.model = "res.partner";
+    e.destination_id = o.destination_id;
+    e.action = WriteAction::kCreated;
+    manifest.push_back(e);
+  }
+  ASSERT_TRUE(odoo_->Revert(kMigration, manifest).ok());
+  EXPECT_EQ(Snap(), before);
+}
+
+TEST_F(OdooDestinationTest, WithFivePercentFaultsAndSlowCallsEveryRecordLandsOnce) {
+  StartEmulator();
+  Json before = Snap();
+  ASSERT_TRUE(emu_->SetFaults({{"p_5xx", 0.05},
+                               {"p_timeout", 0.02},
+                               {"timeout_s", 0.3},
+                               {"p_slow", 0.1},
+                               {"slow_ms", 40},
+                               {"phase", "random"},
+                               {"seed", 11}})
+                  .ok());
+  auto odoo = Connect(emu_->options().password, 0, std::chrono::seconds(2));
+  constexpr int kRecords = 300;
+  constexpr int kPerCall = 25;
+  std::map<std::string, std::string> ids;
+  for (int start = 0; start < kRecords; start += kPerCall) {
+    // Like the engine: a call that failed as a whole is retried with the same keys.
+    bool done = false;
+    for (int attempt = 0; attempt < 20 && !done; ++attempt) {
+      auto out = odoo->Upsert(kMigration, Patients(kPerCall, start));
+      if (!out.ok()) {
+        ASSERT_TRUE(out.status().IsTransient()) << out.status().ToString();
+        continue;
+      }
+      done = true;
+      for (const auto& o : *out) {
+        ASSERT_NE(o.action, WriteAction::kFailed) << o.error.ToString();
+        ids[o.key] = o.destination_id;
+      }
+    }
+    ASSERT_TRUE(done) << "records from " << start << " never landed";
+  }
+  ASSERT_TRUE(emu_->SetFaults({{"reset", true}}).ok());
+  auto stats = emu_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_FALSE((*stats)["faults"].empty()) << "no fault was injected";
+  Json after = Snap();
+  EXPECT_EQ(Count(after, "res.partner"), Count(before, "res.partner") + kRecords);
+  auto names = XmlIds(after, odoo_->ModuleFor(kMigration));
+  EXPECT_EQ(names.size(), static_cast<size_t>(kRecords));
+  EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), names.size());
+  std::set<std::string> distinct;
+  for (const auto& [key, id] : ids) distinct.insert(id);
+  EXPECT_EQ(distinct.size(), static_cast<size_t>(kRecords));
+}
+
+TEST_F(OdooDestinationTest, BatchShrinksWhenTheWorkerLimitKillsLargeCalls) {
+  StartEmulator();
+  ASSERT_TRUE(emu_->SetFaults({{"limit_records", 40}}).ok());  // larger loads: 502
+  auto out = Write(Patients(150));
+  ASSERT_EQ(out.size(), 150u);
+  for (const auto& o : out) EXPECT_EQ(o.action, WriteAction::kCreated);
+  auto stats = emu_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_GE((*stats)["faults"].value("worker_limit", 0), 1);
+  EXPECT_EQ(XmlIds(Snap(), odoo_->ModuleFor(kMigration)).size(), 150u);
+}
+
+TEST_F(OdooDestinationTest, ExternalIdModuleThatIsAnOdooModuleIsRefusedBeforeWriting) {
+  StartEmulator();
+  Json before = Snap();
+  OdooOptions o;
+  o.url = emu_->url();
+  o.database = emu_->options().database;
+  o.user = emu_->options().user;
+  o.password = emu_->options().password;
+  o.module = "sale";  // known to Odoo though not installed
+  auto odoo = NewOdooDestination(o);
+  auto out = odoo->Upsert(kMigration, Patients(3));
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Snap(), before);
+}
+
 TEST_F(OdooDestinationTest, MissingModulesAreReportedBeforeAnyWrite) {
   StartEmulator({.modules = {"crm"}});
-  auto missing = odoo_->UnavailableModels({"res.partner", "crm.lead", "account.move",
-                                           "account.payment", "calendar.event"});
+  auto missing = odoo_->UnavailableModels(
+      {"res.partner", "crm.lead", "account.move", "account.payment", "calendar.event"});
   ASSERT_TRUE(missing.ok()) << missing.status().ToString();
   EXPECT_FALSE(missing->count("res.partner"));
   EXPECT_FALSE(missing->count("crm.lead"));

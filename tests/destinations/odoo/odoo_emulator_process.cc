@@ -15,8 +15,7 @@ extern char** environ;
 
 namespace bridgework::connectors::odoo::testing {
 
-StatusOr<std::unique_ptr<OdooEmulatorProcess>> OdooEmulatorProcess::Start(
-    EmulatorOptions options) {
+StatusOr<std::unique_ptr<OdooEmulatorProcess>> OdooEmulatorProcess::Start(EmulatorOptions options) {
   const char* source = std::getenv("BW_SOURCE_DIR");
   std::string root = source ? source : BW_SOURCE_DIR_DEFAULT;
   std::string script = root + "/tests/emulators/odoo/odoo_emulator.py";
@@ -29,9 +28,9 @@ StatusOr<std::unique_ptr<OdooEmulatorProcess>> OdooEmulatorProcess::Start(
   p->dir_ = tmpl;
   std::string port_file = p->dir_ + "/port";
 
-  std::vector<std::string> args = {"python3",   script,          "--port",
-                                   "0",         "--port-file",   port_file,
-                                   "--db",      options.database, "--user",
+  std::vector<std::string> args = {"python3",    script,           "--port",
+                                   "0",          "--port-file",    port_file,
+                                   "--db",       options.database, "--user",
                                    options.user, "--password-env", "BW_TEST_ODOO_PASSWORD"};
   if (!options.modules.empty()) {
     std::string joined;
@@ -103,7 +102,18 @@ StatusOr<Json> OdooEmulatorProcess::Control(const std::string& path, const Json&
   return parsed;
 }
 
-StatusOr<Json> OdooEmulatorProcess::Snapshot() { return Control("/_emulator/snapshot", {}); }
+StatusOr<Json> OdooEmulatorProcess::Snapshot() { return Get("/_emulator/snapshot"); }
+
+StatusOr<Json> OdooEmulatorProcess::Stats() { return Get("/_emulator/stats"); }
+
+StatusOr<Json> OdooEmulatorProcess::Get(const std::string& path) {
+  BW_ASSIGN_OR_RETURN(HttpResponse response, http_->Send({.method = "GET", .url = url_ + path}));
+  if (response.status != 200)
+    return Internal("emulator " + path + ": HTTP " + std::to_string(response.status));
+  Json parsed = Json::parse(response.body, nullptr, false);
+  if (parsed.is_discarded()) return Internal("emulator " + path + ": not JSON");
+  return parsed;
+}
 
 Status OdooEmulatorProcess::SetFaults(const Json& faults) {
   return Control("/_emulator/faults", faults).status();

@@ -31,6 +31,8 @@ class OdooEmulatorProcess {
   const EmulatorOptions& options() const { return options_; }
   // The whole database as JSON (control endpoint /_emulator/snapshot).
   StatusOr<Json> Snapshot();
+  // Counters of calls and injected faults (control endpoint /_emulator/stats).
+  StatusOr<Json> Stats();
   // Replaces the injected faults (control endpoint /_emulator/faults).
   Status SetFaults(const Json& faults);
   // A POST to a control endpoint; the answer's JSON.
@@ -38,6 +40,7 @@ class OdooEmulatorProcess {
 
  private:
   OdooEmulatorProcess() = default;
+  StatusOr<Json> Get(const std::string& path);
   EmulatorOptions options_;
   pid_t pid_ = -1;
   std::string dir_;

@@ -1,11 +1,12 @@
 """POST /rest/batch/<objects>: order, caps, all-or-nothing, duplicates, client ids, upsert
 (id and unique fields, soft-deleted rows restored), the soft-delete uniqueness trap."""
 
+import http.client
 import json
 import unittest
 import uuid
 
-from emulator_harness import EmulatorTestCase
+from emulator_harness import API_KEY, EmulatorTestCase
 
 NS = uuid.UUID("0b7c6f1e-2d4a-4e59-9c1a-5a8f3e2d1c00")
 
@@ -137,7 +138,7 @@ class BatchTest(EmulatorTestCase):
                 [{"name": "A", "domainName": {"primaryLinkUrl": "https://a.example"}}],
                 expect=201)
         status, out = self.call("POST", "/rest/batch/companies",
-                                [{"name": "B", "domainName": {"primaryLinkUrl": "https://a.example"}}])
+                                [{"name": "B", "domainName": {"primaryLinkUrl": "HTTPS://A.example/"}}])
         self.assertTwentyError(status, out, 400, "A duplicate entry was detected")
         self.ok("POST", "/rest/batch/companies", [{"name": "C"}, {"name": "D"}], expect=201)
 
@@ -147,6 +148,23 @@ class BatchTest(EmulatorTestCase):
                       dict(people(1)[0], city="Lima"), expect=201)
         self.assertEqual(out["data"]["createPerson"]["city"], "Lima")
         self.assertEqual(self.count(), 1)
+
+    def test_body_not_declared_json_is_not_read(self):
+        status, out = self.call("POST", "/rest/batch/people", raw=json.dumps(people(1)).encode(),
+                                headers={"Content-Type": "text/plain"})
+        self.assertTwentyError(status, out, 400, "Body must be an array")
+
+    def test_chunked_request_body(self):
+        host = self.emu.base.split("//")[1]
+        conn = http.client.HTTPConnection(host, timeout=30)
+        body = json.dumps(people(3)).encode()
+        conn.request("POST", "/rest/batch/people", body=iter([body[:10], body[10:]]),
+                     headers={"Authorization": f"Bearer {API_KEY}",
+                              "Content-Type": "application/json"}, encode_chunked=True)
+        resp = conn.getresponse()
+        self.assertEqual(resp.status, 201, resp.read())
+        conn.close()
+        self.assertEqual(self.count(), 3)
 
     def test_invalid_json_is_400(self):
         status, out = self.call("POST", "/rest/batch/people", raw=b"[{",

@@ -27,6 +27,13 @@ class RateLimitTest(EmulatorTestCase):
         self.assertEqual(sum(w["accepted"] for w in stats["windows"]), 5)
         self.assertEqual(stats["rateLimit"], {"limit": 5, "windowMs": 600000.0})
 
+    def test_graphql_over_the_limit_answers_200_with_errors(self):
+        for _ in range(5):
+            self.call("GET", "/rest/people?limit=1")
+        status, out = self.call("POST", "/graphql", {"query": "{ __typename }"})
+        self.assertEqual(status, 200)
+        self.assertEqual(out["errors"][0]["message"], "Too many requests.")
+
     def test_unauthenticated_requests_take_no_token(self):
         for _ in range(10):
             self.assertEqual(self.call("GET", "/rest/people", key="bad")[0], 401)
@@ -89,6 +96,14 @@ class FaultTest(EmulatorTestCase):
                                 ConnectionError)):
             self.call("POST", "/rest/batch/people", PEOPLE)
         self.assertEqual(self.ok("GET", "/rest/people")["totalCount"], 5)
+
+    def test_connection_dropped_after_commit(self):
+        self.faults({"next": ["drop_after_commit"]})
+        self.assertEqual(self.call("GET", "/rest/people")[0], 200)  # reads skip it
+        with self.assertRaises((urllib.error.URLError, http.client.HTTPException,
+                                ConnectionError)):
+            self.call("POST", "/rest/batch/people", PEOPLE)
+        self.assertEqual(self.ok("GET", "/rest/people")["totalCount"], 10)
 
     def test_slow_answers_still_answer(self):
         self.faults({"p_slow": 1.0, "slow_ms": 20})

@@ -44,6 +44,17 @@ class MetadataTest(EmulatorTestCase):
         seeded = self.ok("GET", "/rest/people?filter=legacyPatientId[is]:NULL")
         self.assertEqual(seeded["totalCount"], 5)
 
+    def test_not_nullable_custom_field_needs_a_value(self):
+        status, out = self.create_field({"objectMetadataId": self.object_id("notes"),
+                                         "type": "TEXT", "name": "sourceId",
+                                         "label": "Source id", "isNullable": False})
+        self.assertEqual(status, 201, out)
+        status, out = self.call("POST", "/rest/notes", {"title": "no source"})
+        self.assertTwentyError(status, out, 400, "violates not-null constraint")
+        status, out = self.call("POST", "/rest/notes", {"sourceId": None})
+        self.assertTwentyError(status, out, 400, "is not nullable")
+        self.ok("POST", "/rest/notes", {"sourceId": "N1"}, expect=201)
+
     def test_field_names_are_checked(self):
         oid = self.object_id("people")
         for name, message in [("Legacy", "must start with lowercase letter"),

@@ -1,5 +1,6 @@
 """GET /rest/<objects>: filters, order_by, limit clamp, cursor paging, depth."""
 
+import json
 import unittest
 import urllib.parse
 import uuid
@@ -53,6 +54,15 @@ class QueryTest(EmulatorTestCase):
             with self.subTest(filter=flt):
                 _, out = self.names(q(filter=flt, limit=25))
                 self.assertEqual(out["totalCount"], expected)
+
+    def test_lookup_by_ids_and_by_unique_email(self):
+        ids = [str(uuid.uuid5(NS, str(i))) for i in (1, 2, 29)]
+        _, out = self.names(q(filter="id[in]:" + json.dumps(ids), order_by="name.firstName"))
+        self.assertEqual([r["id"] for r in out["data"]["people"]], ids)
+        _, out = self.names(q(filter='emails.primaryEmail[in]:["p01@example.org","x@y.z"]'))
+        self.assertEqual(out["totalCount"], 1)
+        _, out = self.names(q(filter='emails.primaryEmail[eq]:"P01@example.org"'))
+        self.assertEqual(out["totalCount"], 0)  # stored lower-case; eq is exact
 
     def test_conjunctions(self):
         _, out = self.names(q(filter='city[eq]:"Oslo",name.lastName[eq]:"Smith"'))

@@ -134,6 +134,14 @@ class RecordTest(EmulatorTestCase):
         status, out = self.call("PATCH", f"/rest/people/{uuid.uuid4()}", {"city": "x"})
         self.assertTwentyError(status, out, 400, "Record not found")
 
+    def test_patch_cannot_take_a_unique_value_held_by_another_row(self):
+        self.ok("POST", "/rest/people", {"id": PID}, expect=201)
+        status, out = self.call("PATCH", f"/rest/people/{PID}",
+                                {"emails": {"primaryEmail": "CHESKY@airbnb.com"}})
+        self.assertTwentyError(status, out, 400, "A duplicate entry was detected")
+        status, out = self.call("PATCH", f"/rest/people/{PID}", {"nickname": "x"})
+        self.assertTwentyError(status, out, 400, "doesn't have any \"nickname\" field")
+
     def test_delete_is_permanent_unless_soft_delete(self):
         self.ok("POST", "/rest/people", {"id": PID}, expect=201)
         self.ok("DELETE", f"/rest/people/{PID}?soft_delete=true")
@@ -148,6 +156,27 @@ class RecordTest(EmulatorTestCase):
         self.assertTwentyError(status, out, 400, "Record not found")
         snapshot = self.emu.control("GET", "snapshot")
         self.assertNotIn(PID, [r["id"] for r in snapshot["objects"]["people"]])
+
+    def test_update_many_and_delete_many_by_filter(self):
+        batch = [{"city": "Oslo", "jobTitle": f"t{i}"} for i in range(4)]
+        self.ok("POST", "/rest/batch/people", batch, expect=201)
+        out = self.ok("PATCH", '/rest/people?filter=city[eq]:"Oslo"', {"city": "Bergen"})
+        self.assertEqual(len(out["data"]["updatePeople"]), 4)
+        status, out = self.call("DELETE", "/rest/people")
+        self.assertTwentyError(status, out, 400, "Filters are mandatory")
+        out = self.ok("DELETE", '/rest/people?filter=city[eq]:"Bergen"&soft_delete=true')
+        self.assertEqual(len(out["data"]["deletePeople"]), 4)
+        self.assertEqual(self.ok("GET", "/rest/people")["totalCount"], 5)
+        out = self.ok("DELETE", '/rest/people?filter=city[eq]:"Bergen"')
+        self.assertEqual(len(out["data"]["destroyPeople"]), 4)  # soft-deleted ones included
+        self.assertEqual(len(self.emu.control("GET", "snapshot")["objects"]["people"]), 5)
+        self.emu.control("POST", "config", {"mutation_max": 2})
+        try:
+            status, out = self.call("DELETE", "/rest/people?filter=city[eq]:\"\"")
+            self.assertTwentyError(status, out, 400, "Cannot delete more than 2 records")
+            self.assertEqual(self.ok("GET", "/rest/people")["totalCount"], 5)
+        finally:
+            self.emu.control("POST", "config", {"mutation_max": 100})
 
     def test_destroying_a_company_unlinks_people(self):
         company = self.ok("POST", "/rest/companies", {"name": "Gone"},

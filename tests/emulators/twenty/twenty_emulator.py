@@ -34,7 +34,9 @@ from twenty_store import Store  # noqa: E402
 from twenty_values import ApiError, bad, is_valid_uuid  # noqa: E402
 
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
-FAULT_KINDS = ("drop", "502", "503", "500", "cache_miss", "timeout_after_commit", "slow")
+FAULT_KINDS = ("drop", "502", "503", "500", "cache_miss", "timeout_after_commit",
+               "drop_after_commit", "slow")
+AFTER_COMMIT = {"timeout_after_commit", "drop_after_commit"}  # only writes get these
 
 
 class RateLimiter:
@@ -82,8 +84,8 @@ class FaultPlan:
         if not isinstance(spec, dict):
             raise bad("faults must be a JSON object")
         allowed = {"p500", "p502", "p503", "p_cache_miss", "p_slow", "p_drop",
-                   "p_timeout_after_commit", "slow_ms", "next", "cache_lost", "paths", "methods",
-                   "seed"}
+                   "p_timeout_after_commit", "p_drop_after_commit", "slow_ms", "next",
+                   "cache_lost", "paths", "methods", "seed"}
         unknown = set(spec) - allowed
         if unknown:
             raise bad(f"unknown fault keys: {', '.join(sorted(unknown))}")
@@ -114,14 +116,14 @@ class FaultPlan:
                 return set()
             if self.queue:
                 head = self.queue[0]
-                if head == "timeout_after_commit" and method not in WRITE_METHODS:
+                if head in AFTER_COMMIT and method not in WRITE_METHODS:
                     return set()
                 return {self.queue.pop(0)}
             chosen = set()
             for kind in FAULT_KINDS:
                 p = float(self.spec.get("p" + ("_" if not kind[0].isdigit() else "") + kind,
                                         0) or 0)
-                if kind == "timeout_after_commit" and method not in WRITE_METHODS:
+                if kind in AFTER_COMMIT and method not in WRITE_METHODS:
                     continue
                 if p > 0 and self.rng.random() < p:
                     chosen.add(kind)
@@ -193,6 +195,7 @@ class Emulator:
                              "holds no API key")
         self.args = args
         self.batch_max = args.batch_max
+        self.mutation_max = args.mutation_max
         self.body_limit = args.body_limit
         self.store = Store(empty=args.empty_workspace, seed=args.seed,
                            default_limit=args.default_limit, max_limit=args.max_limit)
@@ -241,7 +244,10 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting
+            self.close_connection = True
         self.emulator.stats.add(str(status), table="status")
 
     def _error(self, err):
@@ -254,7 +260,23 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def _read_chunked(self):
+        body = b""
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return body
+            body += self.rfile.read(size)
+            self.rfile.readline()
+            if len(body) > self.emulator.body_limit:
+                self.close_connection = True
+                raise ApiError(413, "request entity too large")
+
     def _read_body(self):
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
         length = int(self.headers.get("Content-Length") or 0)
         if length > self.emulator.body_limit:
             # Drain what the client sends so that it reads the 413 instead of a reset.
@@ -268,8 +290,11 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(413, "request entity too large")
         return self.rfile.read(length) if length else b""
 
-    @staticmethod
-    def _json(raw):
+    def _json(self, raw):
+        # Like Express's body parser: a body that is not declared JSON is not read, and the
+        # handler sees an empty object.
+        if raw and "json" not in self.headers.get("Content-Type", "").lower():
+            return {}
         if not raw:
             return None
         try:
@@ -320,6 +345,9 @@ class Handler(BaseHTTPRequestHandler):
         if not em.limiter.take():
             em.stats.add("throttled")
             em.stats.window_event(False)
+            if path == "/graphql":  # GraphQL answers 200 with the error inside (part C)
+                return self._send(200, {"errors": [{"message": "Too many requests.",
+                                                    "extensions": {"code": "TOO_MANY_REQUESTS"}}]})
             return self._send(429, {"statusCode": 429, "error": "TooManyRequests",
                                     "messages": [em.limiter.message()]})
         em.stats.add("accepted")
@@ -348,6 +376,8 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a bug in the emulator: answer 500 and say where
             return self._send(500, {"statusCode": 500, "error": "InternalServerError",
                                     "messages": [f"emulator error: {type(exc).__name__}: {exc}"]})
+        if "drop_after_commit" in faults and status < 300:
+            return self._drop()
         if "timeout_after_commit" in faults and status < 300:
             return self._send(400, {"statusCode": 400, "error": "BadRequestException",
                                     "messages": ["Query read timeout"]})
@@ -378,6 +408,22 @@ class Handler(BaseHTTPRequestHandler):
                     return 200, em.store.find_many(obj, params)
                 if method == "POST":
                     return self._create_one(obj, params, raw)
+                if method == "DELETE":
+                    soft = params.get("soft_delete", "false").lower() == "true"
+                    out = em.store.delete_many(obj, params.get("filter"), soft, em.mutation_max)
+                    em.stats.add("softDeleted" if soft else "destroyed", len(out),
+                                 table="records")
+                    verb = "delete" if soft else "destroy"
+                    return 200, {"data": {f"{verb}{capitalize(obj['namePlural'])}": out}}
+                if method == "PATCH":
+                    data = self._json(raw)
+                    if not isinstance(data, dict):
+                        raise bad("Body must be an object")
+                    rows = em.store.update_many(obj, params.get("filter"), data,
+                                                em.mutation_max)
+                    em.stats.add("updated", len(rows), table="records")
+                    return 200, {"data": {f"update{capitalize(obj['namePlural'])}":
+                                          [em.store.render(obj, r, 0) for r in rows]}}
             elif len(rest) == 1:
                 rid = self._record_id(rest[0])
                 depth = params.get("depth")
@@ -576,7 +622,7 @@ class Handler(BaseHTTPRequestHandler):
         if what == "config" and method == "POST":
             body = self._json(raw) or {}
             unknown = set(body) - {"rate_limit", "rate_window_ms", "batch_max", "max_limit",
-                                   "default_limit"}
+                                   "default_limit", "mutation_max"}
             if unknown:
                 raise bad(f"unknown config keys: {', '.join(sorted(unknown))}")
             if "rate_limit" in body or "rate_window_ms" in body:
@@ -584,12 +630,24 @@ class Handler(BaseHTTPRequestHandler):
                                      body.get("rate_window_ms", em.limiter.window_ms))
                 em.stats.reset(em.limiter.window_ms)
             em.batch_max = int(body.get("batch_max", em.batch_max))
+            em.mutation_max = int(body.get("mutation_max", em.mutation_max))
             em.store.max_limit = int(body.get("max_limit", em.store.max_limit))
             em.store.default_limit = int(body.get("default_limit", em.store.default_limit))
             return 200, {"rate_limit": em.limiter.limit, "rate_window_ms": em.limiter.window_ms,
-                         "batch_max": em.batch_max, "max_limit": em.store.max_limit,
+                         "batch_max": em.batch_max, "mutation_max": em.mutation_max, "max_limit": em.store.max_limit,
                          "default_limit": em.store.default_limit}
         raise ApiError(404, f"Cannot {method} {path}", "NotFoundException")
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that hangs up mid-request is normal under fault tests; anything else is
+        # an emulator bug and is worth its traceback.
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 def parse_args(argv):
@@ -604,6 +662,9 @@ def parse_args(argv):
     p.add_argument("--rate-window-ms", type=float, default=60000.0)
     p.add_argument("--batch-max", type=int, default=200,
                    help="records per POST /rest/batch call (Twenty's QUERY_MAX_RECORDS)")
+    p.add_argument("--mutation-max", type=int, default=100,
+                   help="records one update-many / delete-many may touch "
+                        "(MUTATION_MAXIMUM_AFFECTED_RECORDS)")
     p.add_argument("--body-limit", type=int, default=10 * 1024 * 1024,
                    help="largest request body in bytes (Twenty: 10 MB)")
     p.add_argument("--default-limit", type=int, default=60, help="findMany page size default")
@@ -621,8 +682,7 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     Handler.emulator = Emulator(args)
-    server = ThreadingHTTPServer((args.host, args.port), Handler)
-    server.daemon_threads = True
+    server = Server((args.host, args.port), Handler)
     port = server.server_address[1]
     if args.port_file:
         tmp = args.port_file + ".tmp"

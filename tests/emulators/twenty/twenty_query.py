@@ -225,7 +225,7 @@ def matches(tree, row):
 
 
 def parse_order_by(text, schema, obj):
-    """[(path, direction)], always ending with ('id', AscNullsFirst) as the tiebreaker."""
+    """[(path, direction)], with ('id', AscNullsFirst) as the tiebreaker."""
     order = []
     if text:
         for item in _split_top(text):
@@ -241,9 +241,10 @@ def parse_order_by(text, schema, obj):
             if field is None:
                 raise bad(f"field '{head}' does not exist in '{obj['nameSingular']}' object")
             order.append(((head, sub or None), direction))
-    else:
-        order.append((("position", None), "AscNullsFirst"))
-    order.append((("id", None), "AscNullsFirst"))
+    # Twenty appends id as the tiebreaker (a caller's own id ordering wins); with no
+    # order_by the order is id alone.
+    if not any(path == ("id", None) for path, _ in order):
+        order.append((("id", None), "AscNullsFirst"))
     return order
 
 

@@ -10,7 +10,7 @@ server holds its store lock around every call.
 import re
 import uuid
 
-from twenty_values import ApiError, bad, now_iso
+from twenty_values import bad, now_iso
 
 NS = uuid.UUID("5b1f8a3e-8a47-4f0a-9a52-7d4f7c0a2b10")  # emulator namespace for fixed ids
 
@@ -90,6 +90,7 @@ class Schema:
                  "_unique_key": None, "_read_only": False}
         field.update(extra)
         obj["_fields"].append(field)
+        obj["_cache"] = None
         return field
 
     def _relation(self, obj, name, target_plural, label, inverse_name, inverse_label,
@@ -223,31 +224,36 @@ class Schema:
         return None
 
     @staticmethod
-    def field(obj, name):
-        for f in obj["_fields"]:
-            if f["name"] == name and f["isActive"]:
-                return f
-        return None
+    def lookups(obj):
+        """Per-object maps of active fields, rebuilt after any metadata change (_touch)."""
+        cached = obj.get("_cache")
+        if cached is None:
+            active = [f for f in obj["_fields"] if f["isActive"]]
+            cached = obj["_cache"] = {
+                "active": active,
+                "inactive": [f["name"] for f in obj["_fields"] if not f["isActive"]],
+                "by_name": {f["name"]: f for f in active},
+                "by_join": {f["_join"]: f for f in active if f.get("_join")},
+                "unique": [(f["name"], f.get("_unique_key")) for f in active
+                           if f["isUnique"] and f["name"] != "id"]}
+        return cached
 
-    @staticmethod
-    def join_field(obj, column):
-        for f in obj["_fields"]:
-            if f.get("_join") == column and f["isActive"]:
-                return f
-        return None
+    @classmethod
+    def field(cls, obj, name):
+        return cls.lookups(obj)["by_name"].get(name)
 
-    @staticmethod
-    def active_fields(obj):
-        return [f for f in obj["_fields"] if f["isActive"]]
+    @classmethod
+    def join_field(cls, obj, column):
+        return cls.lookups(obj)["by_join"].get(column)
 
-    @staticmethod
-    def unique_keys(obj):
+    @classmethod
+    def active_fields(cls, obj):
+        return cls.lookups(obj)["active"]
+
+    @classmethod
+    def unique_keys(cls, obj):
         """(field name, sub-field or None) for every unique index of the object."""
-        keys = []
-        for f in obj["_fields"]:
-            if f["isActive"] and f["isUnique"] and f["name"] != "id":
-                keys.append((f["name"], f.get("_unique_key")))
-        return keys
+        return cls.lookups(obj)["unique"]
 
     def all_fields(self):
         for obj in self.objects.values():
@@ -461,6 +467,7 @@ class Schema:
     @staticmethod
     def _touch(obj):
         obj["updatedAt"] = now_iso()
+        obj["_cache"] = None
 
     def update_field(self, field_id, payload):
         for obj, f in self.all_fields():
@@ -496,10 +503,3 @@ class Schema:
                 return obj, f
         raise bad("Field does not exist")
 
-
-def sanity_check_types():
-    """Every type used by the standard schema is a known FieldMetadataType."""
-    schema = Schema()
-    for _, f in schema.all_fields():
-        if f["type"] not in KNOWN_TYPES:
-            raise ApiError(500, f"unknown type {f['type']}")

@@ -9,6 +9,7 @@ Not thread-safe: the server takes `Store.lock` around every call.
 import copy
 import hashlib
 import json
+import random
 import threading
 import uuid
 
@@ -21,7 +22,7 @@ from twenty_values import (COMPOSITE_DEFAULTS, ApiError, bad, check_address, che
                            check_emails, check_full_name, check_links, check_multi_select,
                            check_number, check_numeric, check_phones, check_raw_json,
                            check_rich_text_v2, check_select, check_text, check_uuid, inspect,
-                           is_number, is_valid_uuid, now_iso)
+                           is_number, now_iso)
 
 DUPLICATE = "A duplicate entry was detected"
 NOT_FOUND = "Record not found"
@@ -44,6 +45,36 @@ SEED_PEOPLE = [("Brian", "Chesky", "chesky@airbnb.com", 0),
                ("Ivan", "Zhao", "zhao@notion.com", 4)]
 
 
+def _options(field):
+    return [o["value"] for o in (field.get("options") or [])]
+
+
+# One checker per writable field type: (value, key, field, seed) -> stored value.
+VALUE_CHECKS = {
+    "TEXT": lambda v, k, f, s: check_text(v, k),
+    "NUMBER": lambda v, k, f, s: check_number(v, k),
+    "NUMERIC": lambda v, k, f, s: check_numeric(v, k),
+    "BOOLEAN": lambda v, k, f, s: check_boolean(v, k),
+    "DATE_TIME": lambda v, k, f, s: check_date_time(v, k),
+    "DATE": lambda v, k, f, s: check_date(v, k),
+    "UUID": lambda v, k, f, s: check_uuid(v, k),
+    "SELECT": lambda v, k, f, s: check_select(v, k, _options(f)),
+    "RATING": lambda v, k, f, s: check_select(v, k, _options(f)),
+    "MULTI_SELECT": lambda v, k, f, s: check_multi_select(v, k, _options(f)),
+    "ARRAY": lambda v, k, f, s: check_array(v, k),
+    "RAW_JSON": lambda v, k, f, s: check_raw_json(v, k),
+    "EMAILS": lambda v, k, f, s: check_emails(v, k),
+    "LINKS": lambda v, k, f, s: check_links(v, k),
+    "PHONES": lambda v, k, f, s: check_phones(v, k),
+    "FULL_NAME": lambda v, k, f, s: check_full_name(v, k),
+    "ADDRESS": lambda v, k, f, s: check_address(v, k),
+    "CURRENCY": lambda v, k, f, s: check_currency(v, k),
+    "RICH_TEXT_V2": lambda v, k, f, s: check_rich_text_v2(v, k, s),
+}
+# Composite types: null writes every sub-field back to its default.
+NULL_IS_DEFAULT = set(COMPOSITE_DEFAULTS)
+
+
 class Store:
     def __init__(self, empty=False, seed=0, default_limit=60, max_limit=200):
         self.lock = threading.RLock()
@@ -55,7 +86,6 @@ class Store:
     # --- lifecycle -------------------------------------------------------------------------
 
     def reset(self, empty=False):
-        import random
         self.rng = random.Random(self._rng_seed)
         self.schema = Schema()
         self.rows = {plural: {} for plural in self.schema.objects}
@@ -63,6 +93,9 @@ class Store:
         self.min_position = {plural: 0.0 for plural in self.schema.objects}
         self.max_position = {plural: 0.0 for plural in self.schema.objects}
         self.files = {}
+        self.version = 0  # bumped by every write; keys the find_many cache
+        self.templates = {}  # namePlural -> default row
+        self.query_cache = {}
         self._seed_members()
         if not empty:
             self._seed_crm()
@@ -103,8 +136,22 @@ class Store:
     # --- rows and indexes ------------------------------------------------------------------
 
     def _defaults(self, obj):
-        now = now_iso()
-        row = {"id": None, "createdAt": now, "updatedAt": now, "deletedAt": None,
+        """A new row: every active field at its default. Composite values are fresh dicts
+        (writes replace them whole, so a shallow copy of the template suffices)."""
+        cached = self.templates.get(obj["namePlural"])
+        if cached is None:
+            template = self._build_defaults(obj)
+            cached = self.templates[obj["namePlural"]] = (
+                template, [k for k, v in template.items() if isinstance(v, dict)])
+        template, dict_keys = cached
+        row = dict(template)
+        for key in dict_keys:
+            row[key] = dict(template[key])
+        row["createdAt"] = row["updatedAt"] = now_iso()
+        return row
+
+    def _build_defaults(self, obj):
+        row = {"id": None, "createdAt": None, "updatedAt": None, "deletedAt": None,
                "position": None, "createdBy": dict(API_ACTOR)}
         for f in self.schema.active_fields(obj):
             name, ftype = f["name"], f["type"]
@@ -115,7 +162,7 @@ class Store:
                     row[f["_join"]] = None
                 continue
             if ftype in COMPOSITE_DEFAULTS:
-                row[name] = copy.deepcopy(COMPOSITE_DEFAULTS[ftype])
+                row[name] = dict(COMPOSITE_DEFAULTS[ftype])
                 continue
             default = f.get("defaultValue")
             if isinstance(default, str) and default[:1] == "'" and default[-1:] == "'":
@@ -150,6 +197,7 @@ class Store:
         return json.dumps(value, sort_keys=True) if isinstance(value, (dict, list)) else value
 
     def _put(self, obj, row):
+        self.version += 1
         plural = obj["namePlural"]
         old = self.rows[plural].get(row["id"])
         if old is not None:
@@ -169,6 +217,7 @@ class Store:
                 del idx[value]
 
     def _remove(self, obj, rid):
+        self.version += 1
         row = self.rows[obj["namePlural"]].pop(rid)
         self._unindex(obj, row)
         return row
@@ -195,9 +244,11 @@ class Store:
         if not isinstance(data, dict):
             raise bad(f"Invalid record input {inspect(data)}: expected an object")
         out = {}
+        lookups = self.schema.lookups(obj)
+        by_name, by_join = lookups["by_name"], lookups["by_join"]
         for key, value in data.items():
-            field = self.schema.field(obj, key)
-            join = None if field else self.schema.join_field(obj, key)
+            field = by_name.get(key)
+            join = None if field else by_join.get(key)
             if field is None and join is None:
                 raise bad(f"Object {obj['nameSingular']} doesn't have any \"{key}\" field.")
             if join is not None:
@@ -205,10 +256,7 @@ class Store:
                 continue
             ftype = field["type"]
             if key == "id":
-                if value is not None and not is_valid_uuid(value):
-                    raise bad(f"Invalid UUID format: {value}" if isinstance(value, str)
-                              else f'Invalid UUID value {inspect(value)} for field "id"')
-                out[key] = value.lower() if value else value
+                out[key] = check_uuid(value, key)
                 continue
             if key == "createdBy" or ftype in ("ACTOR", "TS_VECTOR"):
                 continue  # filled by the server from the API key
@@ -228,47 +276,26 @@ class Store:
     @staticmethod
     def _check_value(field, key, value, seed):
         ftype = field["type"]
-        options = [o["value"] for o in (field.get("options") or [])]
-        checks = {
-            "TEXT": lambda: check_text(value, key),
-            "NUMBER": lambda: check_number(value, key),
-            "NUMERIC": lambda: check_numeric(value, key),
-            "BOOLEAN": lambda: check_boolean(value, key),
-            "DATE_TIME": lambda: check_date_time(value, key),
-            "DATE": lambda: check_date(value, key),
-            "UUID": lambda: check_uuid(value, key),
-            "SELECT": lambda: check_select(value, key, options),
-            "RATING": lambda: check_select(value, key, options),
-            "MULTI_SELECT": lambda: check_multi_select(value, key, options),
-            "ARRAY": lambda: check_array(value, key),
-            "RAW_JSON": lambda: check_raw_json(value, key),
-            "EMAILS": lambda: None if value is None else check_emails(value, key),
-            "LINKS": lambda: None if value is None else check_links(value, key),
-            "PHONES": lambda: None if value is None else check_phones(value, key),
-            "FULL_NAME": lambda: None if value is None else check_full_name(value, key),
-            "ADDRESS": lambda: None if value is None else check_address(value, key),
-            "CURRENCY": lambda: None if value is None else check_currency(value, key),
-            "RICH_TEXT_V2": lambda: None if value is None else check_rich_text_v2(value, key,
-                                                                                  seed),
-            "RICH_TEXT": lambda: (_ for _ in ()).throw(
-                bad("Rich text is not supported, please use RICH_TEXT_V2 instead")),
-        }
         if ftype == "POSITION":
             if value in ("first", "last") or is_number(value):
                 return value
             raise bad(f'Invalid position value {inspect(value)} for field "{key}"')
-        if ftype not in checks:
+        check = VALUE_CHECKS.get(ftype)
+        if check is None:
             raise bad(f"Field {key} of type {ftype} cannot be written")
-        return checks[ftype]()
+        if value is None and ftype in NULL_IS_DEFAULT:
+            return None
+        return check(value, key, field, seed)
 
     def _apply(self, obj, row, values):
         """Write checked values onto a row; composites merge sub-field by sub-field."""
+        by_name = self.schema.lookups(obj)["by_name"]
         for key, value in values.items():
             if key in ("id", "position"):
                 continue
-            field = self.schema.field(obj, key)
+            field = by_name.get(key)
             if field is not None and field["type"] in COMPOSITE_DEFAULTS:
-                base = copy.deepcopy(COMPOSITE_DEFAULTS[field["type"]])
+                base = dict(COMPOSITE_DEFAULTS[field["type"]])
                 current = row.get(key) if isinstance(row.get(key), dict) else base
                 if value is None:
                     row[key] = base
@@ -279,9 +306,14 @@ class Store:
             else:
                 row[key] = value
 
-    def _check_links(self, obj, row):
-        """Foreign keys point to existing rows (soft-deleted rows count, as in Postgres)."""
+    def _check_constraints(self, obj, row):
+        """NOT NULL columns hold a value; foreign keys point to existing rows (soft-deleted
+        rows count, as in Postgres)."""
         for f in self.schema.active_fields(obj):
+            if (not f["isNullable"] and f["type"] not in NULL_IS_DEFAULT
+                    and f["type"] not in ("RELATION", "ACTOR") and row.get(f["name"]) is None):
+                raise bad(f'null value in column "{f["name"]}" of relation '
+                          f'"{obj["nameSingular"]}" violates not-null constraint')
             join = f.get("_join")
             if join and row.get(join) is not None:
                 if row[join] not in self.rows[f["_target"]]:
@@ -319,8 +351,8 @@ class Store:
         plural = obj["namePlural"]
         checked = []
         for i, data in enumerate(records):
-            values = self._coerce_input(obj, data, seed=f"{plural}:{i}:{json.dumps(data, sort_keys=True, default=str)}")
-            checked.append(values)
+            rid = data.get("id") if isinstance(data, dict) else None
+            checked.append(self._coerce_input(obj, data, seed=f"{plural}:{rid or i}"))
         undo = []  # (id, previous row or None)
         created = set()
         result_ids = []
@@ -328,7 +360,7 @@ class Store:
             for values in checked:
                 match = self._upsert_match(obj, values, created) if upsert else None
                 if match is not None:
-                    row = copy.deepcopy(self.rows[plural][match])
+                    row = dict(self.rows[plural][match])
                     undo.append((match, self.rows[plural][match]))
                     self._apply(obj, row, values)
                     row["deletedAt"] = None
@@ -345,11 +377,11 @@ class Store:
                     row["position"] = self._next_position(plural, values.get("position"))
                     undo.append((rid, None))
                     created.add(rid)
-                self._check_links(obj, row)
+                self._check_constraints(obj, row)
                 self._check_unique(obj, row)
                 self._put(obj, row)
                 result_ids.append(row["id"])
-        except ApiError:
+        except Exception:  # ApiError, or an emulator bug: either way nothing stays
             for rid, previous in reversed(undo):
                 if rid in self.rows[plural]:
                     self._remove(obj, rid)
@@ -367,12 +399,10 @@ class Store:
         if rid and rid in self.rows[plural] and rid not in created:
             candidates.append(rid)
         described = []
-        probe = self._defaults(obj)
-        self._apply(obj, probe, values)
         for key in self.schema.unique_keys(obj):
             if key[0] not in values:
                 continue
-            value = self._unique_value(probe, key)
+            value = self._unique_value(values, key)
             if value is None:
                 continue
             described.append(f"{key[0]} ({key[0]}.{key[1]}: {value})" if key[1]
@@ -393,15 +423,15 @@ class Store:
         row = self.rows[plural].get(rid)
         if row is None or row["deletedAt"] is not None:
             raise bad(NOT_FOUND)
-        values = self._coerce_input(obj, data, seed=f"{plural}:{rid}:{json.dumps(data, sort_keys=True, default=str)}")
+        values = self._coerce_input(obj, data, seed=f"{plural}:{rid}")
         if "id" in values and values["id"] != rid:
             raise bad("Cannot update the id of a record")
-        new_row = copy.deepcopy(row)
+        new_row = dict(row)
         self._apply(obj, new_row, values)
         if "position" in values:
             new_row["position"] = self._next_position(plural, values["position"])
         new_row["updatedAt"] = now_iso()
-        self._check_links(obj, new_row)
+        self._check_constraints(obj, new_row)
         self._check_unique(obj, new_row)
         self._put(obj, new_row)
         return new_row
@@ -430,6 +460,7 @@ class Store:
         if row is None or row["deletedAt"] is not None:
             raise bad(NOT_FOUND)
         row["deletedAt"] = now_iso()
+        self.version += 1
         return {"id": rid}
 
     def restore_one(self, obj, rid):
@@ -439,12 +470,58 @@ class Store:
             raise bad(NOT_FOUND)
         row["deletedAt"] = None
         row["updatedAt"] = now_iso()
+        self.version += 1
         return row
+
+    def _matching(self, obj, filter_text, with_deleted, cap, verb):
+        if not filter_text or not filter_text.strip():
+            raise bad(f"Filters are mandatory for bulk {verb} operations. Please provide at "
+                      f"least one filter to prevent accidental {verb} of all records.")
+        tree = parse_filter(filter_text, self.schema, obj)
+        with_deleted = with_deleted or mentions_deleted_at(tree)
+        rows = [r for r in self._candidates(obj, tree)
+                if (with_deleted or r["deletedAt"] is None) and matches(tree, r)]
+        if cap is not None and len(rows) > cap:
+            raise bad(f"Cannot {verb} more than {cap} records at once ({len(rows)} match)")
+        return sorted(rows, key=lambda r: r["id"])
+
+    def delete_many(self, obj, filter_text, soft, cap):
+        """DELETE /rest/<objects>?filter=...: destroy (or soft-delete) every match."""
+        self._check_writable(obj)
+        rows = self._matching(obj, filter_text, with_deleted=not soft, cap=cap, verb="delete")
+        for row in rows:
+            if soft:
+                self.soft_delete_one(obj, row["id"])
+            elif row["id"] in self.rows[obj["namePlural"]]:  # a cascade may have taken it
+                self._destroy(obj, row["id"])
+        return [{"id": r["id"]} for r in rows]
+
+    def update_many(self, obj, filter_text, data, cap):
+        """PATCH /rest/<objects>?filter=...: the same partial update on every match, all or
+        nothing."""
+        self._check_writable(obj)
+        rows = self._matching(obj, filter_text, with_deleted=False, cap=cap, verb="update")
+        plural = obj["namePlural"]
+        if isinstance(data, dict) and "id" in data:
+            raise bad("Cannot update the id of several records")
+        done = []
+        try:
+            for row in rows:
+                done.append(row)
+                self.update_one(obj, row["id"], data)
+        except Exception:
+            for row in done:
+                self._put(obj, row)
+            raise
+        return [self.rows[plural][r["id"]] for r in rows]
 
     # --- reads -----------------------------------------------------------------------------
 
     def render(self, obj, row, depth):
-        out = copy.deepcopy(row)
+        # Shallow copies suffice: writes replace composite values and rows, never edit them.
+        out = dict(row)
+        for name in self.schema.lookups(obj)["inactive"]:
+            out.pop(name, None)
         if depth >= 1:
             for f in self.schema.active_fields(obj):
                 if f["type"] != "RELATION":
@@ -452,11 +529,11 @@ class Store:
                 target = self.schema.objects[f["_target"]]
                 if f.get("_kind") == "MANY_TO_ONE":
                     linked = self.rows[f["_target"]].get(row.get(f["_join"]))
-                    out[f["name"]] = (copy.deepcopy(linked) if linked and
+                    out[f["name"]] = (dict(linked) if linked and
                                       linked["deletedAt"] is None else None)
                 else:
                     join = f["_inverse_join"]
-                    out[f["name"]] = [copy.deepcopy(c) for c in self.rows[target["namePlural"]]
+                    out[f["name"]] = [dict(c) for c in self.rows[target["namePlural"]]
                                       .values() if c.get(join) == row["id"]
                                       and c["deletedAt"] is None]
         return out
@@ -473,27 +550,32 @@ class Store:
         tree = parse_filter(params.get("filter"), self.schema, obj)
         order = parse_order_by(params.get("order_by"), self.schema, obj)
         with_deleted = mentions_deleted_at(tree)
-        rows = [r for r in self.rows[obj["namePlural"]].values()
-                if (with_deleted or r["deletedAt"] is None) and matches(tree, r)]
-        keyed = sort_rows(rows, order)
+        # Paging through a large object re-sorts nothing while no write happens in between.
+        cache_key = (obj["namePlural"], params.get("filter"), params.get("order_by"))
+        cached = self.query_cache.get(cache_key)
+        if cached is not None and cached[0] == self.version:
+            keyed = cached[1]
+        else:
+            rows = [r for r in self._candidates(obj, tree)
+                    if (with_deleted or r["deletedAt"] is None) and matches(tree, r)]
+            keyed = sort_rows(rows, order)
+            if len(self.query_cache) > 64:
+                self.query_cache.clear()
+            self.query_cache[cache_key] = (self.version, keyed)
         total = len(keyed)
         after, before = params.get("starting_after"), params.get("ending_before")
         if after and before:
-            raise bad("You cannot provide both starting_after and ending_before")
+            raise bad("Cannot provide both before and after")
         has_prev = has_next = False
         if before:
-            cursor = decode_cursor(before, order)
-            window = [kr for kr in keyed if compare_keys(kr[0], cursor, order) < 0]
-            page = window[-limit:] if limit else []
-            has_prev = len(window) > len(page)
+            end = self._bisect(keyed, decode_cursor(before, order), order, strict_after=False)
+            page = keyed[max(0, end - limit):end] if limit else []
+            has_prev = end > len(page)
         else:
-            if after:
-                cursor = decode_cursor(after, order)
-                window = [kr for kr in keyed if compare_keys(kr[0], cursor, order) > 0]
-            else:
-                window = keyed
-            page = window[:limit]
-            has_next = len(window) > len(page)
+            start = (self._bisect(keyed, decode_cursor(after, order), order, strict_after=True)
+                     if after else 0)
+            page = keyed[start:start + limit]
+            has_next = len(keyed) > start + len(page)
         records = [self.render(obj, r, depth) for _, r in page]
         return {"data": {obj["namePlural"]: records},
                 "pageInfo": {"hasNextPage": has_next, "hasPreviousPage": has_prev,
@@ -504,6 +586,8 @@ class Store:
     def on_schema_change(self):
         """After a metadata write: new objects get a table, rows get new fields' defaults."""
         self.indexes = {}
+        self.templates = {}
+        self.version += 1
         for plural, obj in self.schema.objects.items():
             self.rows.setdefault(plural, {})
             self.min_position.setdefault(plural, 0.0)
@@ -515,6 +599,35 @@ class Store:
                 for key, value in defaults.items():
                     if key not in row:
                         row[key] = copy.deepcopy(value)
+
+    def _candidates(self, obj, tree):
+        """Rows that may match: an id or unique-value eq/in filter reads the index
+        instead of scanning the whole object (lookups by id or e-mail stay cheap)."""
+        table = self.rows[obj["namePlural"]]
+        if tree is not None and tree[0] == "leaf" and tree[2] in ("eq", "in"):
+            path, values = tree[1], tree[3] if tree[2] == "in" else [tree[3]]
+            if path == ("id", None):
+                return [table[v.lower()] for v in values
+                        if isinstance(v, str) and v.lower() in table]
+            if path in self.schema.unique_keys(obj):
+                idx = self._index(obj["namePlural"], path)
+                ids = {idx.get(v.lower() if path[1] == "primaryEmail" and isinstance(v, str)
+                               else v) for v in values}
+                return [table[i] for i in ids if i is not None]
+        return table.values()
+
+    @staticmethod
+    def _bisect(keyed, cursor, order, strict_after):
+        """First index whose key is after the cursor (strict_after) or not before it."""
+        lo, hi = 0, len(keyed)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            c = compare_keys(keyed[mid][0], cursor, order)
+            if c < 0 or (strict_after and c == 0):
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
 
     # --- files (GraphQL uploadFile) --------------------------------------------------------
 

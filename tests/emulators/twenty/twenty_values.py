@@ -268,6 +268,18 @@ def check_emails(value, name):
     return out
 
 
+def normalise_url(url):
+    """Twenty lower-cases a link's origin and drops a trailing slash
+    (lowercaseUrlOriginAndRemoveTrailingSlash), so 'HTTPS://Lab.Example/' == 'https://lab.example'."""
+    url = url.strip()
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    host, slash, path = rest.partition("/")
+    url = (scheme.lower() + "://" if sep else "") + host.lower() + slash + path
+    return url[:-1] if url.endswith("/") else url
+
+
 def check_links(value, name):
     _composite_object(value, name, "LINKS")
     out = {}
@@ -277,6 +289,8 @@ def check_links(value, name):
             if out[key] is None:
                 out[key] = ""
             out[key] = out[key].strip()
+    if out.get("primaryLinkUrl"):
+        out["primaryLinkUrl"] = normalise_url(out["primaryLinkUrl"])
     if "secondaryLinks" in value:
         links = value["secondaryLinks"]
         if links is not None:
@@ -287,6 +301,8 @@ def check_links(value, name):
                     raise bad(f'Invalid value {inspect(link)} for field "{name}.secondaryLinks"')
                 for k in link:
                     check_text(link[k], f"{name}.secondaryLinks.{k}")
+            links = [dict(link, url=normalise_url(link["url"])) if link.get("url") else link
+                     for link in links]
         out["secondaryLinks"] = links
     return out
 

@@ -10,6 +10,7 @@ import hashlib
 import html
 import mimetypes
 import re
+from datetime import datetime
 
 from .errors import (AppError, MissingError, RedirectWarning, UserError, ValidationError,
                      constraint_error, missing_error, value_error)
@@ -164,14 +165,15 @@ def _partner_post_write(orm, ids, vals):
             continue
         seen.add(rid)
         rec = orm.store.get("res.partner", rid)
-        orm.store.update("res.partner", rid, {"complete_name": _complete_name(orm, rec)})
-        todo += [c for c, r in orm.store.tables["res.partner"].items() if r.get("parent_id") == rid]
+        name = _complete_name(orm, rec)
+        if rec.get("complete_name") != name:
+            orm.store.update("res.partner", rid, {"complete_name": name})
+        todo += sorted(orm.store.index("res.partner", "parent_id").get(rid, ()))
 
 
 @hook(PRE_UNLINK, "res.partner")
 def _partner_pre_unlink(orm, ids):
-    idset = set(ids)
-    users = [u for u, r in orm.store.tables["res.users"].items() if r.get("partner_id") in idset]
+    users = sorted(orm.referencing("res.users", "partner_id", ids))
     if users:
         names = ", ".join(orm.display_name("res.users", u) for u in users)
         raise RedirectWarning(
@@ -186,8 +188,6 @@ def _user_pre_create(orm, vals):
         pvals = {"name": vals.get("name") or vals.get("login"), "email": vals.get("email") or False}
         vals = dict(vals, partner_id=orm.create_one("res.partner", pvals))
     vals.setdefault("company_id", orm.company_id())
-    vals.pop("name", None)
-    vals.pop("email", None)
     return vals
 
 
@@ -197,11 +197,6 @@ def _user_constraints(orm, rid, merged, changed):
         for other, rec in orm.store.tables["res.users"].items():
             if other != rid and rec.get("login") == merged.get("login"):
                 raise constraint_error("You can not have two users with the same login !")
-
-
-@hook(COMPUTED, ("res.users", "name"), ("res.users", "email"))
-def _user_related(orm, rid, rec):
-    return False
 
 
 @hook(PRE_UNLINK, "res.users")
@@ -226,15 +221,19 @@ def _tag_constraints(orm, rid, merged, changed):
             raise constraint_error("Tag name already exists!")
 
 
-@hook(PRE_CREATE, "utm.source", "utm.medium", "utm.campaign")
-def _utm_unique_name(orm, vals):
+def _utm_unique_name(model):
     """Odoo 17 renames a duplicate UTM record 'Name [2]' instead of refusing it."""
-    name = vals.get("name")
-    if not name:
-        return vals
-    existing = {r.get("name") for r in orm.store.tables[orm.model_of_hook].values()} \
-        if hasattr(orm, "model_of_hook") else set()
-    return vals if name not in existing else dict(vals, name=_next_name(name, existing))
+    def pre(orm, vals):
+        name = vals.get("name")
+        if not name:
+            return vals
+        existing = {r.get("name") for r in orm.store.tables[model].values()}
+        return vals if name not in existing else dict(vals, name=_next_name(name, existing))
+    return pre
+
+
+for _utm in ("utm.source", "utm.medium", "utm.campaign"):
+    PRE_CREATE[_utm] = _utm_unique_name(_utm)
 
 
 def _next_name(name, existing):
@@ -680,8 +679,18 @@ def _event_vals(orm, vals, current=None):
     return vals
 
 
+def _hours(start, stop):
+    fmt = "%Y-%m-%d %H:%M:%S"
+    try:
+        delta = datetime.strptime(stop[:19], fmt) - datetime.strptime(start[:19], fmt)
+    except ValueError:
+        return 0.0
+    return round(delta.total_seconds() / 3600.0, 2)
+
+
 @hook(PRE_CREATE, "calendar.event")
 def _event_pre_create(orm, vals):
+    orm._event_explicit = set(vals)
     vals = _event_vals(orm, vals)
     vals.setdefault("user_id", orm.uid)
     if "partner_ids" not in vals and orm.user_partner():
@@ -695,6 +704,7 @@ def _event_pre_create(orm, vals):
 
 @hook(PRE_WRITE, "calendar.event")
 def _event_pre_write(orm, ids, vals):
+    orm._event_explicit = set(vals)
     return _event_vals(orm, vals)
 
 
@@ -705,11 +715,9 @@ def _event_constraints(orm, rid, merged, changed):
         raise ValidationError(
             "The ending date and time cannot be earlier than the starting date and time.\n"
             "Meeting “%s” starts at %s and ends at %s" % (merged.get("name"), start, stop))
-    if start and stop and ("start" in changed or "stop" in changed) and "duration" not in changed:
-        from datetime import datetime
-        fmt = "%Y-%m-%d %H:%M:%S"
-        delta = datetime.strptime(stop, fmt) - datetime.strptime(start, fmt)
-        value = round(delta.total_seconds() / 3600.0, 2)
+    if start and stop and ("start" in changed or "stop" in changed) and \
+            "duration" not in getattr(orm, "_event_explicit", ()):
+        value = _hours(start, stop)
         changed["duration"] = value
         merged["duration"] = value
     if merged.get("res_model") and merged.get("res_id"):
@@ -770,9 +778,9 @@ def _move_pre_write(orm, ids, vals):
     if locked:
         for rid in ids:
             if orm.store.get("account.move", rid).get("state") == "posted":
-                raise UserError("You cannot modify a posted entry of this journal. First you "
-                                "should set the journal to allow cancelling entries.\n"
-                                "(fields: %s)" % ", ".join(sorted(locked)))
+                raise UserError("You cannot modify the following readonly fields on the posted "
+                                "move %s: %s" % (orm.display_name("account.move", rid),
+                                                 ", ".join(sorted(locked))))
     return vals
 
 
@@ -801,9 +809,9 @@ def recompute_move(orm, move_id):
     if move is None:
         return
     total = 0.0
-    for lid, line in orm.store.tables["account.move.line"].items():
-        if line.get("move_id") != move_id:
-            continue
+    lines = orm.store.tables["account.move.line"]
+    for lid in sorted(orm.store.index("account.move.line", "move_id").get(move_id, ())):
+        line = lines[lid]
         if line.get("display_type") in ("line_section", "line_note"):
             continue
         sub = _line_subtotal(line)
@@ -811,7 +819,7 @@ def recompute_move(orm, move_id):
             orm.store.update("account.move.line", lid, {"price_subtotal": sub})
         total += sub
     total = round(total, 2)
-    paid = _paid_amounts(orm).get(move_id, 0.0) if move.get("state") == "posted" else 0.0
+    paid = _paid_amounts(orm, move_id).get(move_id, 0.0) if move.get("state") == "posted" else 0.0
     residual = round(max(total - paid, 0.0), 2) if move.get("state") == "posted" else total
     if move.get("move_type") == "entry":
         state = "not_paid"
@@ -828,11 +836,26 @@ def recompute_move(orm, move_id):
                                                "payment_state": state})
 
 
-def _paid_amounts(orm):
-    """Replays payments (by id) over their reconciled invoices: invoice id -> amount paid."""
+def _move_total(orm, move_id):
+    lines = orm.store.tables["account.move.line"]
+    return round(sum(_line_subtotal(lines[l]) for l in
+                     orm.store.index("account.move.line", "move_id").get(move_id, ())
+                     if lines[l].get("display_type") not in ("line_section", "line_note")), 2)
+
+
+def _paid_amounts(orm, move_id):
+    """Replays the payments reconciled with `move_id` and with the other invoices they pay
+    (by payment id, invoices by id): invoice id -> amount paid."""
+    pay_index = orm.store.index("account.payment", "reconciled_invoice_ids")
+    payments = orm.store.tables["account.payment"]
+    related = set(pay_index.get(move_id, ()))
+    for pid in list(related):
+        for inv in payments[pid].get("reconciled_invoice_ids") or []:
+            related |= pay_index.get(inv, set())
     totals = {}
     moves = orm.store.tables["account.move"]
-    for pid, pay in sorted(orm.store.tables["account.payment"].items()):
+    for pid in sorted(related):
+        pay = payments[pid]
         if pay.get("state") != "posted":
             continue
         left = pay.get("amount") or 0.0
@@ -840,9 +863,7 @@ def _paid_amounts(orm):
             mrec = moves.get(inv)
             if mrec is None or left <= 0:
                 continue
-            total = sum(_line_subtotal(l) for l in orm.store.tables["account.move.line"].values()
-                        if l.get("move_id") == inv and
-                        l.get("display_type") not in ("line_section", "line_note"))
+            total = _move_total(orm, inv)
             take = min(left, round(total - totals.get(inv, 0.0), 2))
             totals[inv] = totals.get(inv, 0.0) + max(take, 0.0)
             left -= max(take, 0.0)
@@ -895,29 +916,60 @@ def _line_post_unlink(orm, ids):
         recompute_move(orm, mid)
 
 
+_CHAIN = re.compile(r"^(.*/)(\d+)$")
+
+
+def _check_end_of_chain(orm, model, ids):
+    """Odoo 17 `_unlink_forbid_parts_of_chain`: numbered entries may only be deleted from the end
+    of their sequence (the deleted numbers contiguous and including the last one)."""
+    if orm.context.get("force_delete"):
+        return
+    groups = {}
+    for rid in ids:
+        match = _CHAIN.match(orm.store.get(model, rid).get("name") or "")
+        if match:
+            groups.setdefault(match.group(1), set()).add(int(match.group(2)))
+    for prefix, numbers in groups.items():
+        last = _last_number(orm, model, prefix.rstrip("/"))
+        if len(numbers) != max(numbers) - min(numbers) + 1 or max(numbers) != last:
+            raise UserError("You cannot delete this entry, as it has already consumed a sequence "
+                            "number and is not the last one in the chain. You should probably "
+                            "revert it instead.")
+
+
 @hook(PRE_UNLINK, "account.move")
 def _move_pre_unlink(orm, ids):
     for rid in ids:
-        if orm.store.get("account.move", rid).get("state") == "posted":
-            raise UserError("You cannot delete an entry which has been posted once.")
-    for pid, pay in orm.store.tables["account.payment"].items():
-        if set(pay.get("reconciled_invoice_ids") or []) & set(ids):
-            orm.store.update("account.payment", pid, {"reconciled_invoice_ids": [
-                i for i in pay["reconciled_invoice_ids"] if i not in ids]})
+        if orm.store.get("account.move", rid).get("state") == "posted" and \
+                not orm.context.get("force_delete"):
+            raise UserError("You cannot delete an item linked to a posted entry.")
+    _check_end_of_chain(orm, "account.move", ids)
+    _move_pre_unlink_reconcile(orm, ids)
 
 
 _SEQ_PREFIX = {"out_invoice": "INV", "out_refund": "RINV", "in_invoice": "BILL",
                "in_refund": "RBILL", "out_receipt": "RCPT", "in_receipt": "RCPT"}
 
 
-def _next_sequence(orm, model, prefix):
-    pattern = re.compile(r"^%s/(\d+)$" % re.escape(prefix))
-    best = 0
-    for rec in orm.store.tables[model].values():
-        match = pattern.match(rec.get("name") or "")
-        if match:
-            best = max(best, int(match.group(1)))
-    return "%s/%05d" % (prefix, best + 1)
+def _last_number(orm, model, prefix):
+    """Highest number used under `prefix` (e.g. 'INV/2021'), cached on the store."""
+    cache = orm.store.seq_cache
+    key = (model, prefix)
+    if key not in cache:
+        pattern = re.compile(r"^%s/(\d+)$" % re.escape(prefix))
+        best = 0
+        for rec in orm.store.tables[model].values():
+            match = pattern.match(rec.get("name") or "")
+            if match:
+                best = max(best, int(match.group(1)))
+        cache[key] = best
+    return cache[key]
+
+
+def _assign_number(orm, model, rid, prefix):
+    number = _last_number(orm, model, prefix) + 1
+    orm.store.update(model, rid, {"name": "%s/%05d" % (prefix, number)})
+    orm.store.seq_cache[(model, prefix)] = number
 
 
 def _move_action_post(orm, ids):
@@ -935,8 +987,9 @@ def _move_action_post(orm, ids):
             who = "Customer" if mtype.startswith("out_") else "Vendor"
             raise UserError("The field '%s' is required, please complete it to validate the %s."
                             % (who, label))
-        lines = [l for l in orm.store.tables["account.move.line"].values()
-                 if l.get("move_id") == rid and l.get("display_type") not in ("line_section", "line_note")]
+        table = orm.store.tables["account.move.line"]
+        lines = [l for l in orm.store.index("account.move.line", "move_id").get(rid, ())
+                 if table[l].get("display_type") not in ("line_section", "line_note")]
         if is_invoice and not lines:
             raise UserError("You need to add a line before posting.")
         if is_invoice and (move.get("amount_total") or 0.0) < 0:
@@ -954,12 +1007,12 @@ def _move_action_post(orm, ids):
             update["date"] = invoice_date
             if not move.get("invoice_date_due"):
                 update["invoice_date_due"] = invoice_date
+        orm.store.update("account.move", rid, update)
         if not move.get("name") or move.get("name") == "/":
             journal = orm.store.get("account.journal", move.get("journal_id")) or {}
             prefix = _SEQ_PREFIX.get(mtype) or journal.get("code") or "MISC"
             year = (update.get("date") or move.get("date") or orm.today())[:4]
-            update["name"] = _next_sequence(orm, "account.move", "%s/%s" % (prefix, year))
-        orm.store.update("account.move", rid, update)
+            _assign_number(orm, "account.move", rid, "%s/%s" % (prefix, year))
         recompute_move(orm, rid)
     return False
 
@@ -980,10 +1033,11 @@ def _move_button_draft(orm, ids):
 
 
 def _move_pre_unlink_reconcile(orm, ids):
-    for pid, pay in orm.store.tables["account.payment"].items():
-        if set(pay.get("reconciled_invoice_ids") or []) & set(ids):
-            orm.store.update("account.payment", pid, {"reconciled_invoice_ids": [
-                i for i in pay["reconciled_invoice_ids"] if i not in ids]})
+    idset = set(ids)
+    for pid in sorted(orm.referencing("account.payment", "reconciled_invoice_ids", ids)):
+        pay = orm.store.get("account.payment", pid)
+        orm.store.update("account.payment", pid, {"reconciled_invoice_ids": [
+            i for i in pay["reconciled_invoice_ids"] if i not in idset]})
 
 
 def _move_button_cancel(orm, ids):
@@ -1041,8 +1095,9 @@ def _payment_pre_unlink(orm, ids):
     for rid in ids:
         pay = orm.store.get("account.payment", rid)
         if pay.get("state") == "posted":
-            raise UserError("You cannot delete an entry which has been posted once.")
+            raise UserError("You cannot delete an item linked to a posted entry.")
         touched |= set(pay.get("reconciled_invoice_ids") or [])
+    _check_end_of_chain(orm, "account.payment", ids)
     orm._payment_invoices = touched
 
 
@@ -1055,11 +1110,10 @@ def _payment_post_unlink(orm, ids):
 def _post_payment(orm, rid):
     pay = orm.store.get("account.payment", rid)
     journal = orm.store.get("account.journal", pay.get("journal_id")) or {}
-    update = {"state": "posted"}
+    orm.store.update("account.payment", rid, {"state": "posted"})
     if not pay.get("name") or pay.get("name") == "/":
         prefix = "P%s/%s" % (journal.get("code") or "BNK", (pay.get("date") or orm.today())[:4])
-        update["name"] = _next_sequence(orm, "account.payment", prefix)
-    orm.store.update("account.payment", rid, update)
+        _assign_number(orm, "account.payment", rid, prefix)
 
 
 def _payment_action_post(orm, ids):

@@ -108,20 +108,26 @@ def recordset_repr(model, ids):
 
 
 def not_null_error(model_label, model, field_label, field):
-    return ValidationError(
+    exc = ValidationError(
         "The operation cannot be completed:\n"
         "- Create/update: a mandatory field is not set.\n"
         "- Delete: another model requires the record being deleted. If possible, archive it "
         "instead.\n\n"
         "Model: %s (%s)\nField: %s (%s)\n" % (model_label, model, field_label, field))
+    exc.pg = ("not_null", field, field_label)
+    return exc
 
 
-def foreign_key_error(model_label, model, constraint):
-    return ValidationError(
+def foreign_key_error(model_label, model, constraint, detail=""):
+    exc = ValidationError(
         "The operation cannot be completed: another model requires the record being deleted. "
         "If possible, archive it instead.\n\n"
         "Model: %s (%s)\nConstraint: %s\n" % (model_label, model, constraint))
+    exc.pg = ("fk", constraint, detail)
+    return exc
 
 
 def constraint_error(message):
-    return ValidationError("The operation cannot be completed: %s" % message)
+    exc = ValidationError("The operation cannot be completed: %s" % message)
+    exc.pg = ("constraint", message)
+    return exc

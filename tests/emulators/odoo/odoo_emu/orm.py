@@ -75,11 +75,18 @@ class Orm:
 
     def o2m_ids(self, model, rid, field):
         table = self.store.tables[field.relation]
-        inverse = field.inverse
         extra = business.O2M_FILTER.get((model, field.name))
-        ids = [cid for cid, crec in table.items() if crec.get(inverse) == rid and
-               (extra is None or extra(crec))]
+        ids = [cid for cid in self.store.index(field.relation, field.inverse).get(rid, ())
+               if extra is None or extra(table[cid])]
         return self.order_ids(field.relation, ids, None)
+
+    def referencing(self, model, field, ids):
+        """Ids of `model` whose `field` (many2one or many2many) holds one of `ids`."""
+        idx = self.store.index(model, field)
+        out = set()
+        for rid in ids:
+            out |= idx.get(rid, set())
+        return out
 
     def name_match(self, model, op, value):
         """Ids of `model` whose display name matches (used by m2o domain leaves, name_search)."""
@@ -117,33 +124,20 @@ class Orm:
             vals.pop(magic, None)
         for fname in vals:
             self._check_model_field(model, fname)
-        # defaults: context default_*, model defaults, field defaults
-        for fname, field in mdef.fields.items():
-            if fname in vals or fname in MAGIC_FIELDS:
-                continue
-            key = "default_" + fname
-            if key in self.context:
-                vals[fname] = self.context[key]
-            elif extra_defaults and fname in extra_defaults:
-                vals[fname] = extra_defaults[fname]
+        # defaults: context default_*, then field defaults for every stored field left unset
+        for key, value in self._context_defaults().items():
+            if key not in vals and key in mdef.fields and key not in MAGIC_FIELDS:
+                vals[key] = value
+        if extra_defaults:
+            for key, value in extra_defaults.items():
+                vals.setdefault(key, value)
         pre = business.PRE_CREATE.get(model)
         if pre:
             vals = pre(self, vals)
         scalars, x2many = self._convert_vals(model, vals)
-        for fname, field in mdef.fields.items():
-            if fname in scalars or fname in x2many or fname in MAGIC_FIELDS:
-                continue
-            if field.type == "one2many" or not field.store:
-                continue
-            default = field.default
-            if callable(default):
-                default = default(self)
-            if default is not None:
-                scalars[fname] = convert(model, fname, field, default)
-            elif field.type in ("many2many",):
-                scalars[fname] = []
-            else:
-                scalars[fname] = convert(model, fname, field, False)
+        for fname, value in self._stored_defaults(model).items():
+            if fname not in scalars and fname not in x2many:
+                scalars[fname] = list(value) if isinstance(value, list) else value
         self._check_required(model, scalars, None)
         self._check_references(model, scalars)
         rid = self.store.next_id(model)
@@ -162,6 +156,37 @@ class Orm:
                 and not self.context.get("mail_create_nolog"):
             business.log_creation(self, model, rid)
         return rid
+
+    def _context_defaults(self):
+        cached = getattr(self, "_ctx_defaults", None)
+        if cached is None:
+            cached = {k[8:]: v for k, v in self.context.items()
+                      if isinstance(k, str) and k.startswith("default_")}
+            self._ctx_defaults = cached
+        return cached
+
+    def _stored_defaults(self, model):
+        """Converted default of every stored field, cached per schema version of the model."""
+        mdef = self.mdef(model)
+        cache = self.server.defaults_cache
+        entry = cache.get(model)
+        if entry is not None and entry[0] is mdef.fields:
+            return entry[1]
+        out = {}
+        for fname, field in mdef.fields.items():
+            if fname in MAGIC_FIELDS or field.type == "one2many" or not field.store:
+                continue
+            default = field.default
+            if callable(default):
+                continue  # none of the emulated defaults is computed per record
+            if default is not None:
+                out[fname] = convert(model, fname, field, default)
+            elif field.type == "many2many":
+                out[fname] = []
+            else:
+                out[fname] = convert(model, fname, field, False)
+        cache[model] = (mdef.fields, out)
+        return out
 
     def _convert_vals(self, model, vals):
         mdef = self.mdef(model)
@@ -360,16 +385,16 @@ class Orm:
                             fname in ("create_uid", "write_uid"):
                         continue
                     if field.ondelete == "cascade":
-                        refs = [r for r, rec in self.store.tables[om].items()
-                                if rec.get(fname) in newset]
+                        refs = sorted(self.referencing(om, fname, newset))
                         if refs:
                             add(om, refs)
             # documents attached by (model, res_id)
             for om, mfield, rfield in business.document_links(self):
                 if m == om:
                     continue
-                refs = [r for r, rec in self.store.tables[om].items()
-                        if rec.get(mfield) == m and rec.get(rfield) in newset]
+                table = self.store.tables[om]
+                refs = sorted(r for r in self.referencing(om, rfield, newset)
+                              if table[r].get(mfield) == m)
                 if refs:
                     add(om, refs)
 
@@ -382,20 +407,19 @@ class Orm:
                     if field.relation != m:
                         continue
                     if field.type == "many2many":
-                        for r, rec in self.store.tables[om].items():
+                        for r in sorted(self.referencing(om, fname, rset)):
                             if r in doomed.get(om, ()):
                                 continue
-                            current = rec.get(fname) or []
-                            if any(c in rset for c in current):
-                                self.store.update(om, r, {fname: [c for c in current
-                                                                  if c not in rset]})
+                            current = self.store.get(om, r).get(fname) or []
+                            self.store.update(om, r, {fname: [c for c in current
+                                                              if c not in rset]})
                         continue
                     if field.type != "many2one" or field.ondelete == "cascade":
                         continue
                     if fname in ("create_uid", "write_uid"):
                         continue
-                    refs = [r for r, rec in self.store.tables[om].items()
-                            if rec.get(fname) in rset and r not in doomed.get(om, ())]
+                    refs = sorted(r for r in self.referencing(om, fname, rset)
+                                  if r not in doomed.get(om, ()))
                     if not refs:
                         continue
                     if field.ondelete == "restrict":
@@ -527,7 +551,8 @@ class Orm:
         ids = self.search_ids(self.model, domain)
         return min(len(ids), limit) if limit else len(ids)
 
-    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None):
+    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None,
+                    load="_classic_read"):
         ids = self.search_ids(self.model, domain or [], offset, limit, order)
         return self.read_records(self.model, ids, fields)
 
@@ -618,6 +643,8 @@ class Orm:
         special = business.METHODS.get((model, method))
         if special is None and mdef.mail_thread:
             special = business.THREAD_METHODS.get(method)
+        if special is None:
+            special = business.GENERIC_EXTRA.get(method)
         if special is not None:
             ids, rest = _split_ids(args)
             return _invoke(special, model, method, [self, ids] + rest, kwargs)

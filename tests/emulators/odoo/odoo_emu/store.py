@@ -9,6 +9,15 @@ False for unset, lists of ids for many2many.
 _ABSENT = object()
 
 
+def _keys(value):
+    """Index keys of a stored value: the ids of a many2many list, else the value if set."""
+    if isinstance(value, list):
+        return value
+    if value is False or value is None or value == 0 or value == "":
+        return ()
+    return (value,)
+
+
 def _copy_record(rec):
     return {k: (list(v) if isinstance(v, list) else v) for k, v in rec.items()}
 
@@ -19,6 +28,8 @@ class Store:
         self.tables = {name: {} for name in self.models}
         self.seq = {name: 0 for name in self.models}
         self.xmlids = {}                 # (module, name) -> ir.model.data id
+        self.indexes = {}                # model -> field -> value -> set of ids (lazy)
+        self.seq_cache = {}              # (model, prefix) -> last number used (lazy)
         self._saved = None               # (model, id) -> record copy or _ABSENT
         self._saved_fields = None        # model -> previous fields dict
         self._saved_models = None
@@ -61,6 +72,8 @@ class Store:
         self.seq = self._saved_seq
         if touched_imd:
             self.rebuild_xmlid_index()
+        self.indexes = {}  # rebuilt lazily
+        self.seq_cache = {}
         self.commit()
 
     def _touch(self, model, rid):
@@ -81,9 +94,45 @@ class Store:
         self.seq[model] += 1
         return self.seq[model]
 
+    def index(self, model, field):
+        """value -> set of ids having it (many2many: each id of the list); built on first use,
+        then kept up to date by insert/update/delete."""
+        per_model = self.indexes.setdefault(model, {})
+        idx = per_model.get(field)
+        if idx is None:
+            idx = {}
+            for rid, rec in self.tables[model].items():
+                for key in _keys(rec.get(field)):
+                    idx.setdefault(key, set()).add(rid)
+            per_model[field] = idx
+        return idx
+
+    def _unindex(self, model, rid, rec, fields=None):
+        for field, idx in self.indexes.get(model, {}).items():
+            if fields is not None and field not in fields:
+                continue
+            for key in _keys(rec.get(field)):
+                ids = idx.get(key)
+                if ids is not None:
+                    ids.discard(rid)
+
+    def _reindex(self, model, rid, rec, fields=None):
+        for field, idx in self.indexes.get(model, {}).items():
+            if fields is not None and field not in fields:
+                continue
+            for key in _keys(rec.get(field)):
+                idx.setdefault(key, set()).add(rid)
+
+    def _forget_sequences(self, model):
+        for key in [k for k in self.seq_cache if k[0] == model]:
+            del self.seq_cache[key]
+
     def insert(self, model, rid, values):
+        if self.seq_cache and values.get("name") not in (None, False, "/"):
+            self._forget_sequences(model)
         self._touch(model, rid)
         self.tables[model][rid] = values
+        self._reindex(model, rid, values)
         if model == "ir.model.data":
             self.xmlids[(values.get("module") or "", values.get("name"))] = rid
 
@@ -92,19 +141,28 @@ class Store:
         rec = self.tables[model][rid]
         if model == "ir.model.data":
             self.xmlids.pop((rec.get("module") or "", rec.get("name")), None)
+        self._unindex(model, rid, rec, values)
+        if "name" in values and self.seq_cache:
+            self._forget_sequences(model)
         rec.update(values)
+        self._reindex(model, rid, rec, values)
         if model == "ir.model.data":
             self.xmlids[(rec.get("module") or "", rec.get("name"))] = rid
 
     def delete(self, model, rid):
         self._touch(model, rid)
         rec = self.tables[model].pop(rid, None)
+        if rec is not None:
+            self._unindex(model, rid, rec)
+            if self.seq_cache:
+                self._forget_sequences(model)
         if rec is not None and model == "ir.model.data":
             key = (rec.get("module") or "", rec.get("name"))
             if self.xmlids.get(key) == rid:
                 del self.xmlids[key]
 
     def drop_column(self, model, fname):
+        self.indexes.get(model, {}).pop(fname, None)
         for rid, rec in self.tables[model].items():
             if fname in rec:
                 self._touch(model, rid)

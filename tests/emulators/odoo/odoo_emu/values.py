@@ -24,7 +24,7 @@ def sanitize_html(value):
     if not value.strip():
         return value
     if not _TAG.search(value):
-        return "<p>%s</p>" % html.escape(value, quote=False)
+        return "<p>%s</p>" % html.escape(html.unescape(value), quote=False)
     return _SCRIPT.sub("", value)
 
 

@@ -1,0 +1,383 @@
+#include "workers/task_runner.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "common/logging.h"
+#include "proto/protocol.h"
+
+namespace bridgework::workers {
+namespace {
+
+using state::FailureEntry;
+using state::TaskSpec;
+
+std::string ParentKey(const Reference& ref) {
+  return ref.object + "/" + ref.source_id + "/" + ref.target;
+}
+
+TaskOutcome Transient(const Status& s) {
+  return {TaskOutcome::Code::kTransient, s.ToString(), 0, 0};
+}
+
+TaskOutcome FromStatus(const Status& s) {
+  if (s.IsTransient() || s.code() == StatusCode::kCancelled) return Transient(s);
+  return {TaskOutcome::Code::kFatal, s.ToString(), 0, 0};
+}
+
+// Per source record of a load batch: what happened to it.
+struct RecordState {
+  std::string id;
+  std::vector<TargetRecord> targets;
+  bool failed = false;
+  bool unlinked = false;
+  bool updated = false;
+  bool flagged = false;
+};
+
+}  // namespace
+
+Status RetryTransient(const std::function<Status()>& step, Duration budget,
+                      const std::atomic<bool>& stop, Clock* clock) {
+  const TimePoint until = clock->Now() + budget;
+  Duration wait = std::chrono::milliseconds(100);
+  while (true) {
+    Status s = step();
+    if (s.ok() || !s.IsTransient()) return s;
+    if (stop.load() || clock->Now() + wait > until) return s;
+    clock->SleepFor(wait);
+    wait = std::min<Duration>(wait * 2, std::chrono::seconds(5));
+  }
+}
+
+TaskRunner::TaskRunner(RunContext context, connectors::SourceConnector* source,
+                       connectors::DestinationConnector* destination, state::StateStore* store,
+                       const RecordMapper* mapper, Clock* clock)
+    : ctx_(std::move(context)),
+      source_(source),
+      destination_(destination),
+      store_(store),
+      mapper_(mapper),
+      clock_(clock) {}
+
+TaskOutcome TaskRunner::Run(const TaskSpec& task, const std::atomic<bool>& stop) {
+  return task.kind == state::TaskKind::kExtract ? Extract(task, stop) : Load(task, stop);
+}
+
+TaskOutcome TaskRunner::Extract(const TaskSpec& task, const std::atomic<bool>& stop) {
+  if (source_ == nullptr) return {TaskOutcome::Code::kFatal, "worker has no source", 0, 0};
+  connectors::ShardSpec shard{task.object, task.shard_index, task.shard_count, task.shard_token};
+  connectors::ReadOptions options{ctx_.modified_since};
+  auto cursor = source_->Open(shard, options);
+  if (!cursor.ok()) return FromStatus(cursor.status().Annotate("opening " + task.id));
+
+  TaskOutcome out;
+  int64_t sequence = 0;
+  proto::v1::StagedBatch batch;
+  std::vector<FailureEntry> row_errors;
+  auto stage = [&]() -> Status {
+    if (batch.records_size() == 0 && row_errors.empty()) return Status::Ok();
+    const std::string id = state::LoadTaskId(task.object, task.shard_index, sequence++);
+    batch.set_batch_id(id);
+    batch.set_object(task.object);
+    const std::string bytes = batch.SerializeAsString();
+    const int64_t n = batch.records_size();
+    Status s = RetryTransient(
+        [&] {
+          return store_
+              ->StageBatch(ctx_.migration, ctx_.run_id, task.object, id, bytes, n, row_errors)
+              .status();
+        },
+        ctx_.retry_budget, stop, clock_);
+    if (!s.ok()) return s;
+    out.records += n;
+    ++out.batches;
+    batch.Clear();
+    row_errors.clear();
+    return Status::Ok();
+  };
+
+  connectors::SourceRow row;
+  while (true) {
+    if (stop.load()) return {TaskOutcome::Code::kTransient, "worker stopping", 0, 0};
+    auto more = (*cursor)->Next(&row);
+    if (!more.ok()) return FromStatus(more.status().Annotate("reading " + task.id));
+    if (!*more) break;
+    if (row.record) {
+      proto::ToStaged(*row.record, batch.add_records());
+    } else if (row.error) {
+      const RowError& e = *row.error;
+      row_errors.push_back(
+          {task.object, e.record_id.empty() ? e.file + ":" + std::to_string(e.line) : e.record_id,
+           e.field, e.reason, "failed"});
+    }
+    if (batch.records_size() + static_cast<int>(row_errors.size()) >= ctx_.batch_size) {
+      Status s = stage();
+      if (!s.ok()) return FromStatus(s);
+    }
+  }
+  Status s = stage();
+  if (!s.ok()) return FromStatus(s);
+  return out;
+}
+
+TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop) {
+  if (destination_ == nullptr)
+    return {TaskOutcome::Code::kFatal, "worker has no destination", 0, 0};
+  const std::string& m = ctx_.migration;
+  const std::string& run = ctx_.run_id;
+  auto retry = [&](const std::function<Status()>& step) {
+    return RetryTransient(step, ctx_.retry_budget, stop, clock_);
+  };
+
+  bool done = false;
+  Status s = retry([&]() -> Status {
+    BW_ASSIGN_OR_RETURN(done, store_->IsDone(m, run, task.id));
+    return Status::Ok();
+  });
+  if (!s.ok()) return FromStatus(s);
+  if (done) return {};  // a retry of a task that already committed
+
+  std::string bytes;
+  s = retry([&]() -> Status {
+    BW_ASSIGN_OR_RETURN(bytes, store_->ReadBatch(m, run, task.id));
+    return Status::Ok();
+  });
+  if (s.code() == StatusCode::kNotFound) {
+    // Committed meanwhile by another attempt (the commit deletes the batch), or never staged.
+    auto again = store_->IsDone(m, run, task.id);
+    if (again.ok() && *again) return {};
+    return {TaskOutcome::Code::kFatal, "staged batch " + task.id + " is missing", 0, 0};
+  }
+  if (!s.ok()) return FromStatus(s);
+  proto::v1::StagedBatch batch;
+  if (!batch.ParseFromString(bytes)) {
+    return {TaskOutcome::Code::kFatal, "staged batch " + task.id + " is corrupt", 0, 0};
+  }
+
+  // 1. Map every record.
+  state::LoadCommit commit;
+  commit.task_id = task.id;
+  commit.object = task.object;
+  commit.worker = ctx_.worker_id;
+  std::vector<RecordState> records(batch.records_size());
+  for (int i = 0; i < batch.records_size(); ++i) {
+    SourceRecord r = proto::FromStaged(task.object, batch.records(i));
+    records[i].id = r.id;
+    mapping::MapResult mapped = mapper_->Apply(r);
+    if (!mapped.errors.empty()) {
+      records[i].failed = true;
+      for (const auto& e : mapped.errors) {
+        commit.failures.push_back({task.object, r.id, e.field, e.reason, "failed"});
+      }
+    } else {
+      records[i].targets = std::move(mapped.targets);
+    }
+  }
+
+  // 2. Resolve references to other objects through the id map, before anything is written: a
+  // child whose parent is not migrated is unlinked and not written at all.
+  std::vector<std::string> parent_keys;
+  {
+    std::set<std::string> seen;
+    for (const auto& rs : records) {
+      for (const auto& t : rs.targets) {
+        for (const auto& ref : t.references) {
+          if (ref.object == task.object && ref.source_id == rs.id) continue;  // sibling
+          if (!ref.source_id.empty() && seen.insert(ParentKey(ref)).second) {
+            parent_keys.push_back(ParentKey(ref));
+          }
+        }
+      }
+    }
+  }
+  std::unordered_map<std::string, std::string> ids;  // target key -> destination id
+  if (!parent_keys.empty()) {
+    std::vector<std::optional<std::string>> found;
+    s = retry([&]() -> Status {
+      BW_ASSIGN_OR_RETURN(found, store_->LookupIds(m, parent_keys));
+      return Status::Ok();
+    });
+    if (!s.ok()) return FromStatus(s);
+    for (size_t i = 0; i < parent_keys.size(); ++i) {
+      if (found[i]) ids[parent_keys[i]] = *found[i];
+    }
+  }
+  for (auto& rs : records) {
+    for (const auto& t : rs.targets) {
+      for (const auto& ref : t.references) {
+        if (ref.object == task.object && ref.source_id == rs.id) continue;
+        std::string why;
+        if (ref.source_id.empty()) {
+          if (ref.required) why = "required reference is empty";
+        } else if (!ids.count(ParentKey(ref))) {
+          why = "parent " + ref.object + " " + ref.source_id + " is not migrated";
+        }
+        if (!why.empty() && !rs.unlinked) {
+          rs.unlinked = true;
+          commit.failures.push_back({task.object, rs.id, ref.field, why, "unlinked"});
+        }
+      }
+    }
+  }
+
+  // 3. Write target by target, in map order (siblings may reference earlier targets).
+  for (const std::string& tag : mapper_->Tags(task.object)) {
+    std::vector<std::pair<size_t, size_t>> where;  // (record, target) for each target written
+    std::vector<TargetRecord> batch_targets;
+    for (size_t i = 0; i < records.size(); ++i) {
+      auto& rs = records[i];
+      if (rs.failed || rs.unlinked) continue;
+      for (size_t k = 0; k < rs.targets.size(); ++k) {
+        TargetRecord& t = rs.targets[k];
+        if (t.target != tag) continue;
+        bool missing_sibling = false;
+        for (const auto& ref : t.references) {
+          auto it = ids.find(ParentKey(ref));
+          if (it != ids.end()) {
+            t.values[ref.field] = it->second;
+          } else if (ref.source_id.empty()) {
+            if (!t.values.contains(ref.field)) t.values[ref.field] = nullptr;
+          } else {
+            missing_sibling = true;  // a sibling target that failed
+          }
+        }
+        if (missing_sibling) {
+          rs.failed = true;
+          commit.failures.push_back(
+              {task.object, rs.id, tag, "an earlier target of this record failed", "failed"});
+          continue;
+        }
+        where.push_back({i, k});
+        batch_targets.push_back(t);
+      }
+    }
+    if (batch_targets.empty()) continue;
+    const std::string model = batch_targets.front().model;
+
+    // Which of these records exist from an earlier run (updates) or this one (a retry)?
+    std::vector<std::string> keys;
+    for (const auto& t : batch_targets) keys.push_back(t.Key());
+    std::vector<std::optional<std::string>> existing;
+    std::vector<bool> in_manifest;
+    s = retry([&]() -> Status {
+      BW_ASSIGN_OR_RETURN(existing, store_->LookupIds(m, keys));
+      BW_ASSIGN_OR_RETURN(in_manifest, store_->InManifest(m, run, keys));
+      return Status::Ok();
+    });
+    if (!s.ok()) return FromStatus(s);
+    std::vector<bool> is_update(keys.size(), false);
+    std::map<std::string, std::vector<size_t>> to_read;  // model -> index
+    for (size_t j = 0; j < keys.size(); ++j) {
+      if (existing[j] && !in_manifest[j]) {
+        is_update[j] = true;
+        to_read[batch_targets[j].model].push_back(j);
+      }
+    }
+    // Prior values go to the manifest before the write, set-if-absent: a retry never replaces
+    // the values from before this run first touched the record.
+    for (const auto& [mdl, idx] : to_read) {
+      std::vector<std::string> read_ids;
+      for (size_t j : idx) read_ids.push_back(*existing[j]);
+      std::vector<connectors::StoredRecord> stored;
+      s = retry([&]() -> Status {
+        BW_ASSIGN_OR_RETURN(stored, destination_->Read(mdl, read_ids, {}));
+        return Status::Ok();
+      });
+      if (!s.ok()) return FromStatus(s.Annotate("reading prior values"));
+      std::vector<ManifestEntry> priors;
+      for (size_t n = 0; n < idx.size() && n < stored.size(); ++n) {
+        ManifestEntry e;
+        e.key = keys[idx[n]];
+        e.model = mdl;
+        e.destination_id = *existing[idx[n]];
+        e.action = WriteAction::kUpdated;
+        e.prior_values = stored[n].values;
+        e.depth = task.depth;
+        priors.push_back(std::move(e));
+      }
+      s = retry([&] { return store_->RecordPriorValues(m, run, priors); });
+      if (!s.ok()) return FromStatus(s);
+    }
+
+    std::vector<WriteOutcome> outcomes;
+    s = retry([&]() -> Status {
+      BW_ASSIGN_OR_RETURN(outcomes, destination_->Upsert(m, batch_targets));
+      return Status::Ok();
+    });
+    if (!s.ok() && !s.IsTransient() && batch_targets.size() > 1) {
+      // The call as a whole was refused: write one by one so a bad record fails alone.
+      outcomes.clear();
+      s = Status::Ok();
+      for (const auto& t : batch_targets) {
+        auto one = destination_->Upsert(m, {t});
+        if (one.ok() && one->size() == 1) {
+          outcomes.push_back(std::move((*one)[0]));
+        } else {
+          WriteOutcome w;
+          w.key = t.Key();
+          w.action = WriteAction::kFailed;
+          w.error = one.ok() ? Internal("no outcome") : one.status();
+          outcomes.push_back(std::move(w));
+        }
+      }
+    }
+    if (!s.ok()) return FromStatus(s.Annotate("writing " + model));
+    if (outcomes.size() != batch_targets.size()) {
+      return {TaskOutcome::Code::kTransient, "destination answered the wrong number of outcomes", 0,
+              0};
+    }
+    for (size_t j = 0; j < outcomes.size(); ++j) {
+      const WriteOutcome& o = outcomes[j];
+      RecordState& rs = records[where[j].first];
+      if (o.action == WriteAction::kFailed) {
+        rs.failed = true;
+        commit.failures.push_back({task.object, rs.id, tag, o.error.ToString(), "failed"});
+        continue;
+      }
+      ids[keys[j]] = o.destination_id;
+      commit.id_map[keys[j]] = o.destination_id;
+      if (!o.flag.empty()) rs.flagged = true;
+      if (is_update[j]) {
+        rs.updated = true;  // its manifest entry (prior values) is recorded already
+      } else {
+        // Not in the id map before this run: ours, so created, whatever the connector said.
+        ManifestEntry e;
+        e.key = keys[j];
+        e.model = batch_targets[j].model;
+        e.destination_id = o.destination_id;
+        e.action = WriteAction::kCreated;
+        e.depth = task.depth;
+        commit.manifest.push_back(std::move(e));
+      }
+    }
+  }
+
+  for (const auto& rs : records) {
+    if (rs.unlinked) {
+      ++commit.unlinked;
+    } else if (rs.failed) {
+      ++commit.failed;
+    } else if (rs.targets.empty()) {
+      ++commit.skipped;
+    } else {
+      ++commit.loaded;
+      if (rs.updated) ++commit.updated;
+      if (rs.flagged) ++commit.flagged;
+    }
+  }
+  bool committed = false;
+  s = retry([&]() -> Status {
+    BW_ASSIGN_OR_RETURN(committed, store_->CommitLoad(m, run, commit, clock_->UnixMillis()));
+    return Status::Ok();
+  });
+  if (!s.ok()) return FromStatus(s);
+  TaskOutcome out;
+  out.records = static_cast<int64_t>(records.size());
+  out.batches = 1;
+  return out;
+}
+
+}  // namespace bridgework::workers
