@@ -52,8 +52,6 @@ double Measure(int fixed, int records, int rounds) {
   o.user = (*emu)->options().user;
   o.password = (*emu)->options().password;
   o.batch.fixed = fixed;
-  o.batch.initial = 50;
-  o.batch.max = 1000;
   auto dest = odoo::NewOdooDestination(o);
   if (auto s = dest->Discover(); !s.ok()) {
     std::fprintf(stderr, "discover: %s\n", s.status().ToString().c_str());

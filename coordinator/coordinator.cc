@@ -9,7 +9,7 @@
 #include "proto/protocol.h"
 
 namespace bridgework::coordinator {
-namespace v1 = proto::v1;
+namespace v1 = ::bridgework::v1;
 namespace {
 
 constexpr char kSelf[] = "coordinator";

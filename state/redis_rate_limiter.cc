@@ -1,7 +1,10 @@
 #include "state/redis_rate_limiter.h"
 
+#include <signal.h>
+
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <vector>
 
 #include "common/logging.h"
@@ -95,6 +98,33 @@ int64_t ToMicros(Duration d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
 }
 
+// hiredis writes with plain write(): a Redis that went away would kill the whole process with
+// SIGPIPE. Blocks it in this thread while a command runs and discards one raised meanwhile, so
+// the failure comes back as an error instead, whatever the program's signal disposition.
+class ScopedSigpipeBlock {
+ public:
+  ScopedSigpipeBlock() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  ~ScopedSigpipeBlock() {
+    if (sigismember(&old_, SIGPIPE) == 0) {
+      sigset_t pending;
+      sigpending(&pending);
+      if (sigismember(&pending, SIGPIPE) == 1) {
+        timespec zero{0, 0};
+        sigtimedwait(&pipe_, nullptr, &zero);
+      }
+      pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    }
+  }
+
+ private:
+  sigset_t pipe_;
+  sigset_t old_;
+};
+
 struct ReplyDeleter {
   void operator()(redisReply* r) const { freeReplyObject(r); }
 };
@@ -162,6 +192,7 @@ Status RedisRateLimiter::EnsureConnectedLocked() {
 
 StatusOr<redisReply*> RedisRateLimiter::EvalLocked(const std::string& script, std::string* sha,
                                                    const std::vector<std::string>& args) {
+  ScopedSigpipeBlock no_sigpipe;
   for (int attempt = 0; attempt < 2; ++attempt) {
     BW_RETURN_IF_ERROR(EnsureConnectedLocked());
     if (sha->empty()) {

@@ -521,6 +521,19 @@ StatusOr<std::vector<std::string>> RedisStateStore::ListRuns(const std::string& 
   return out;
 }
 
+StatusOr<std::optional<RunState>> RedisStateStore::GetRun(const std::string& m,
+                                                          const std::string& run_id) {
+  BW_ASSIGN_OR_RETURN(std::optional<RunState> current, CurrentRun(m));
+  if (current && current->plan.run_id == run_id) return current;
+  BW_ASSIGN_OR_RETURN(RedisReply plan, Borrow()->Command({"GET", RunPrefix(m, run_id) + "plan"}));
+  if (plan.is_nil()) return std::optional<RunState>();
+  Json j = Json::parse(plan.str, nullptr, false);
+  if (j.is_discarded()) return DataLoss("state: plan of run " + run_id + " is corrupt");
+  RunState r;
+  r.plan = PlanFromJson(j);
+  return std::optional<RunState>(std::move(r));
+}
+
 Status RedisStateStore::SetIdMapEntries(const std::string& m,
                                         const std::map<std::string, std::string>& entries) {
   if (entries.empty()) return Status::Ok();

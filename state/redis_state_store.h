@@ -78,6 +78,8 @@ class RedisStateStore : public StateStore {
   Status SetValue(const std::string& migration, const std::string& name,
                   const std::string& value) override;
   StatusOr<std::vector<std::string>> ListRuns(const std::string& migration) override;
+  StatusOr<std::optional<RunState>> GetRun(const std::string& migration,
+                                           const std::string& run_id) override;
   Status SetIdMapEntries(const std::string& migration,
                          const std::map<std::string, std::string>& entries) override;
   Status RemoveIdMapEntries(const std::string& migration,

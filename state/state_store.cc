@@ -35,6 +35,11 @@ StatusOr<std::vector<std::string>> StateStore::ListRuns(const std::string& /*mig
   return Unimplemented("state: ListRuns is not implemented by this store");
 }
 
+StatusOr<std::optional<RunState>> StateStore::GetRun(const std::string& /*migration*/,
+                                                     const std::string& /*run_id*/) {
+  return Unimplemented("state: GetRun is not implemented by this store");
+}
+
 Status StateStore::SetIdMapEntries(const std::string& /*migration*/,
                                    const std::map<std::string, std::string>& /*entries*/) {
   return Unimplemented("state: SetIdMapEntries is not implemented by this store");

@@ -211,6 +211,10 @@ class StateStore {
   // ---- workflow verbs (owners, rollback, report); defaults: kUnimplemented ----
   // Run ids of the migration, oldest first.
   virtual StatusOr<std::vector<std::string>> ListRuns(const std::string& migration);
+  // One run's plan and status (status "" for a run that is no longer the current one);
+  // nullopt when there is no such run.
+  virtual StatusOr<std::optional<RunState>> GetRun(const std::string& migration,
+                                                   const std::string& run_id);
   // Sets id-map entries, replacing what they held (owners: a re-run may change a match).
   virtual Status SetIdMapEntries(const std::string& migration,
                                  const std::map<std::string, std::string>& entries);
@@ -312,6 +316,9 @@ class StateStoreWrapper : public StateStore {
   }
   StatusOr<std::vector<std::string>> ListRuns(const std::string& m) override {
     return target_->ListRuns(m);
+  }
+  StatusOr<std::optional<RunState>> GetRun(const std::string& m, const std::string& r) override {
+    return target_->GetRun(m, r);
   }
   Status SetIdMapEntries(const std::string& m,
                          const std::map<std::string, std::string>& e) override {

@@ -75,7 +75,7 @@ TaskOutcome TaskRunner::Extract(const TaskSpec& task, const std::atomic<bool>& s
 
   TaskOutcome out;
   int64_t sequence = 0;
-  proto::v1::StagedBatch batch;
+  ::bridgework::v1::StagedBatch batch;
   std::vector<FailureEntry> row_errors;
   auto stage = [&]() -> Status {
     if (batch.records_size() == 0 && row_errors.empty()) return Status::Ok();
@@ -152,7 +152,7 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
     return {TaskOutcome::Code::kFatal, "staged batch " + task.id + " is missing", 0, 0};
   }
   if (!s.ok()) return FromStatus(s);
-  proto::v1::StagedBatch batch;
+  ::bridgework::v1::StagedBatch batch;
   if (!batch.ParseFromString(bytes)) {
     return {TaskOutcome::Code::kFatal, "staged batch " + task.id + " is corrupt", 0, 0};
   }

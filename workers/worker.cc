@@ -14,7 +14,7 @@
 #include "workers/task_runner.h"
 
 namespace bridgework::workers {
-namespace v1 = proto::v1;
+namespace v1 = ::bridgework::v1;
 
 namespace {
 

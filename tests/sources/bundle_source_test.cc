@@ -45,8 +45,9 @@ TEST(BundleSourceTest, ReportsEachBadRowAndDeliversTheRest) {
             "4;Bad \x81 byte;03/02/2024 10:00\r\n"
             ";No id;03/02/2024 10:00\r\n"
             "6;\x80uro;05/02/2024 10:00\r\n");
-  dir.Write("Docs.csv", "Doc ID;Patient ID;Path\nD1;1;files/a.pdf\nD2;2;files/gone.pdf\n"
-                        "D3;2;../../etc/passwd\n");
+  dir.Write("Docs.csv",
+            "Doc ID;Patient ID;Path\nD1;1;files/a.pdf\nD2;2;files/gone.pdf\n"
+            "D3;2;../../etc/passwd\n");
   dir.Write("files/a.pdf", "%PDF");
   auto source = NewBundleSource(MustParse(kCsvProfile), BundleSourceOptions{dir.path()});
 
@@ -67,7 +68,8 @@ TEST(BundleSourceTest, ReportsEachBadRowAndDeliversTheRest) {
   EXPECT_EQ(patients.errors[1].line, 6);
   EXPECT_EQ(patients.errors[1].field, "Name");
   EXPECT_EQ(patients.errors[1].record_id, "4");
-  EXPECT_TRUE(patients.errors[1].reason.starts_with("invalid encoding")) << patients.errors[1].reason;
+  EXPECT_TRUE(patients.errors[1].reason.starts_with("invalid encoding"))
+      << patients.errors[1].reason;
   EXPECT_EQ(patients.errors[2].line, 7);
   EXPECT_EQ(patients.errors[2].field, "Patient ID");
   EXPECT_EQ(patients.errors[2].reason, "missing primary key");
@@ -101,10 +103,11 @@ TEST(BundleSourceTest, ModifiedSinceKeepsOnlyNewerRecords) {
 
 TEST(BundleSourceTest, JsonArrayAndNdjsonWithBadElements) {
   TempDir dir;
-  dir.Write("p.json",
-            "\xEF\xBB\xBF[\n{\"Id\": 1, \"Name\": {\"First\": \"Ana\"}, \"Tags\": [\"a\", \"b\"]},\n"
-            "{\"Id\": 2 \"Name\": {}},\n\"fragment\",\n{\"Id\": 4, \"Name\": {\"First\": \"x\xFF\"}},\n"
-            "{\"Id\": 5, \"Gone\": null}\n]\n");
+  dir.Write(
+      "p.json",
+      "\xEF\xBB\xBF[\n{\"Id\": 1, \"Name\": {\"First\": \"Ana\"}, \"Tags\": [\"a\", \"b\"]},\n"
+      "{\"Id\": 2 \"Name\": {}},\n\"fragment\",\n{\"Id\": 4, \"Name\": {\"First\": \"x\xFF\"}},\n"
+      "{\"Id\": 5, \"Gone\": null}\n]\n");
   dir.Write("a.ndjson", "{\"id\": 10}\n{\"id\": 11, \"x\": \n\n{\"id\": 12}\n");
   const char* profile = R"({"kind": "t", "bundle": {"format": "json"}, "objects": [
       {"name": "p", "file": "p.json", "primary_key": "Id"},

@@ -1,7 +1,5 @@
 // inspect's scope document agrees with what gen-sample planted (truth.json), per vendor; and the
 // generic csv kind infers keys and references and reads through the bundle reader.
-#include "connectors/sources/inspect/inspector.h"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -11,6 +9,7 @@
 #include "connectors/sources/bundle/bundle_source.h"
 #include "connectors/sources/csv/csv_source.h"
 #include "connectors/sources/generator/generator.h"
+#include "connectors/sources/inspect/inspector.h"
 #include "tests/sources/read_helpers.h"
 #include "tests/sources/temp_dir.h"
 
@@ -135,9 +134,10 @@ TEST(CsvSourceTest, InfersKeysReferencesAndOrderFromHeaders) {
   dir.Write("appointments.csv",
             "id,patient_id,provider_id,start,updated_at\n"
             "A1,1,D1,2024-01-02,2024-01-03T10:00:00Z\nA2,9,D1,2024-01-02,\n");
-  dir.Write("patients.csv", "id;first_name;last_name;dob;email;scan_path\n"
-                            "1;Ana;Silva;1980-02-30;ana@example.com;\n"
-                            "2;Bo;Li;1990-01-01;not-an-email;scans/x.pdf\n");
+  dir.Write("patients.csv",
+            "id;first_name;last_name;dob;email;scan_path\n"
+            "1;Ana;Silva;1980-02-30;ana@example.com;\n"
+            "2;Bo;Li;1990-01-01;not-an-email;scans/x.pdf\n");
   dir.Write("providers.csv", "provider_id\tname\temail\nD1\tDr Who\twho@example.com\n");
   CsvSourceOptions options;
   options.dir = dir.path();

@@ -109,9 +109,9 @@ TEST(TextDecoderTest, RefusesMalformedUtf8) {
   EXPECT_TRUE(IsValidUtf8("José 张伟 Ελένη", &bad));
   EXPECT_FALSE(IsValidUtf8("ab\xFF", &bad));
   EXPECT_EQ(bad, 2u);
-  EXPECT_FALSE(IsValidUtf8("\xC0\x80", &bad));          // overlong
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80", &bad));      // surrogate
-  EXPECT_FALSE(IsValidUtf8("x\xE2\x82", &bad));         // truncated
+  EXPECT_FALSE(IsValidUtf8("\xC0\x80", &bad));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80", &bad));  // surrogate
+  EXPECT_FALSE(IsValidUtf8("x\xE2\x82", &bad));     // truncated
   std::string out;
   ASSERT_TRUE(DecodeToUtf8("\xE9", Encoding::kLatin1, &out, &bad));
   EXPECT_EQ(out, "é");

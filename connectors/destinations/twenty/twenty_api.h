@@ -49,6 +49,10 @@ class TwentyApi {
   StatusOr<Json> Call(const std::string& method, const std::string& path, const Json* body,
                       RetryUnknown retry);
 
+  // Uploads a file through GraphQL uploadFile (multipart, folder Attachment); returns the
+  // storage path to put in an attachment's fullPath. REST has no upload (twentyhq/twenty#6579).
+  StatusOr<std::string> UploadFile(const std::string& filename, const std::string& content);
+
   // Every row of GET /rest/<objects>?filter=<filter>, following the cursor. `filter` is raw
   // (this encodes it); empty: no filter.
   StatusOr<std::vector<Json>> FindAll(const std::string& objects, const std::string& filter);
@@ -57,6 +61,7 @@ class TwentyApi {
 
  private:
   StatusOr<HttpResponse> SendOnce(const HttpRequest& request);
+  StatusOr<Json> Exchange(const HttpRequest& request, RetryUnknown retry);
   RateLimiter* limiter() const;
 
   const TwentyOptions& options_;

@@ -1,6 +1,8 @@
 #include "connectors/destinations/twenty/twenty_destination.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -29,7 +31,11 @@ struct Item {
   size_t index = 0;  // into the call's records and outcomes
   std::string id;    // RecordUuid(migration, key)
   Json body;         // nested values, with "id"
+  std::string upload_path;  // a local file to upload into fullPath (attachments), or empty
 };
+
+// The value key naming a local file to upload for an attachment record (docs/destination-twenty.md).
+constexpr const char* kUploadKey = "uploadFromPath";
 
 std::string Str(const Json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
@@ -174,7 +180,8 @@ class TwentyDestination : public DestinationConnector {
       auto it = rows[e.model].find(e.destination_id);
       const Json* row = it == rows[e.model].end() ? nullptr : &it->second;
       if (e.action == WriteAction::kCreated) {
-        bool gone = row == nullptr || (options_.delete_mode == DeleteMode::kSoft && IsDeleted(*row));
+        bool gone =
+            row == nullptr || (options_.delete_mode == DeleteMode::kSoft && IsDeleted(*row));
         if (gone) {
           o.action = "already-gone";
         } else {
@@ -226,9 +233,10 @@ class TwentyDestination : public DestinationConnector {
     // Chunks of different conditions can return the same row twice.
     std::sort(rows.begin(), rows.end(),
               [](const Json& a, const Json& b) { return Str(a, "id") < Str(b, "id"); });
-    rows.erase(std::unique(rows.begin(), rows.end(),
-                           [](const Json& a, const Json& b) { return Str(a, "id") == Str(b, "id"); }),
-               rows.end());
+    rows.erase(
+        std::unique(rows.begin(), rows.end(),
+                    [](const Json& a, const Json& b) { return Str(a, "id") == Str(b, "id"); }),
+        rows.end());
     return rows;
   }
 
@@ -303,11 +311,20 @@ class TwentyDestination : public DestinationConnector {
       item.id = (*outcomes)[i].destination_id;
       item.body = NestDotted(records[i].values);
       item.body["id"] = item.id;
+      if (item.body.contains(kUploadKey)) {
+        if (item.body[kUploadKey].is_string()) item.upload_path = item.body[kUploadKey];
+        item.body.erase(kUploadKey);
+      }
       items.push_back(std::move(item));
     }
     std::vector<Item*> all;
-    for (Item& item : items) all.push_back(&item);
-    if (!LookupFirst(model)) {
+    bool uploads = false;
+    for (Item& item : items) {
+      all.push_back(&item);
+      uploads = uploads || !item.upload_path.empty();
+    }
+    // Files are uploaded only for records that do not exist yet: always look first.
+    if (!uploads && !LookupFirst(model)) {
       BW_ASSIGN_OR_RETURN(all, CreateFirst(model, all, outcomes));
       if (all.empty()) return Status::Ok();
     }
@@ -414,14 +431,12 @@ class TwentyDestination : public DestinationConnector {
       const Json* existing = existing_it == by_id.end() ? nullptr : existing_it->second;
       any_existed = any_existed || existing != nullptr;
       if (existing != nullptr && IsDeleted(*existing)) {
-        Fail(&out, FailedPrecondition("id " + item->id + " is held by a soft-deleted " +
-                                      singular +
+        Fail(&out, FailedPrecondition("id " + item->id + " is held by a soft-deleted " + singular +
                                       " (a soft rollback or a deletion in Twenty): restore or "
                                       "destroy it first"));
         continue;
       }
-      if (!ResolveUniques(uniques, holders, &in_batch, singular, existing != nullptr, item,
-                          &out)) {
+      if (!ResolveUniques(uniques, holders, &in_batch, singular, existing != nullptr, item, &out)) {
         continue;
       }
       if (out.action == WriteAction::kUnchanged) continue;  // linked to an existing record
@@ -440,6 +455,7 @@ class TwentyDestination : public DestinationConnector {
     // A delta keeps looking first; a load of new records goes back to the fast path.
     SetLookupFirst(model, any_existed);
 
+    UploadFiles(&to_create, outcomes);
     const size_t batch = static_cast<size_t>(std::max(options_.batch_size, 1));
     for (size_t start = 0; start < to_create.size(); start += batch) {
       std::span<Item*> chunk(to_create.data() + start, std::min(batch, to_create.size() - start));
@@ -458,6 +474,47 @@ class TwentyDestination : public DestinationConnector {
       out.prior_values = PriorValues(*existing, patch);
     }
     return Status::Ok();
+  }
+
+  // Uploads the files of records about to be created and sets their fullPath (and name when the
+  // map gave none). A record whose file cannot be read or uploaded fails alone.
+  void UploadFiles(std::vector<Item*>* to_create, std::vector<WriteOutcome>* outcomes) {
+    std::vector<Item*> kept;
+    for (Item* item : *to_create) {
+      if (item->upload_path.empty()) {
+        kept.push_back(item);
+        continue;
+      }
+      WriteOutcome& out = (*outcomes)[item->index];
+      std::error_code ec;
+      auto size = std::filesystem::file_size(item->upload_path, ec);
+      if (ec) {
+        Fail(&out, NotFound("attachment file unreadable: " + ec.message()));
+        continue;
+      }
+      if (static_cast<int64_t>(size) > options_.max_upload_bytes) {
+        Fail(&out, InvalidArgument("attachment file of " + std::to_string(size) +
+                                   " bytes exceeds the limit of " +
+                                   std::to_string(options_.max_upload_bytes)));
+        continue;
+      }
+      std::ifstream in(item->upload_path, std::ios::binary);
+      std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (!in.good() && !in.eof()) {
+        Fail(&out, NotFound("attachment file unreadable"));
+        continue;
+      }
+      std::string filename = std::filesystem::path(item->upload_path).filename().string();
+      auto path = api_.UploadFile(filename, content);
+      if (!path.ok()) {
+        Fail(&out, path.status());
+        continue;
+      }
+      item->body["fullPath"] = *path;
+      if (!item->body.contains("name")) item->body["name"] = filename;
+      kept.push_back(item);
+    }
+    to_create->swap(kept);
   }
 
   Status PostBatch(const std::string& model, const std::vector<Item*>& items) {

@@ -45,6 +45,9 @@ struct TwentyOptions {
   // create the new and PATCH the changed. false: always the careful path.
   bool create_first = true;
 
+  // Largest file uploaded for an attachment (value key "uploadFromPath").
+  int64_t max_upload_bytes = 25 * 1024 * 1024;
+
   UniqueConflictRule unique_conflict = UniqueConflictRule::kReport;
   DeleteMode delete_mode = DeleteMode::kHard;
 

@@ -159,8 +159,9 @@ SchemaItemResult ApplyField(TwentyApi& api, const WorkspaceMetadata& metadata,
     body["relationCreationPayload"] = {
         {"type", "MANY_TO_ONE"},
         {"targetObjectMetadataId", target->id},
-        {"targetFieldLabel", object->label_plural + " " + (spec.label.empty() ? spec.name : spec.label)},
-                                       {"targetFieldIcon", "IconLink"}};
+        {"targetFieldLabel",
+         object->label_plural + " " + (spec.label.empty() ? spec.name : spec.label)},
+        {"targetFieldIcon", "IconLink"}};
   }
   auto answer = api.Call("POST", "/rest/metadata/fields", &body, RetryUnknown::kYes);
   if (!answer.ok()) {
@@ -271,16 +272,16 @@ DestinationSchema ToDestinationSchema(const WorkspaceMetadata& metadata) {
 
 std::string TwentyFieldType(const std::string& map_type) {
   static const std::map<std::string, std::string> kTypes = {
-      {"char", "TEXT"},          {"text", "TEXT"},          {"string", "TEXT"},
-      {"html", "TEXT"},          {"integer", "NUMBER"},     {"float", "NUMBER"},
-      {"number", "NUMBER"},      {"numeric", "NUMERIC"},    {"boolean", "BOOLEAN"},
-      {"date", "DATE"},          {"datetime", "DATE_TIME"}, {"date_time", "DATE_TIME"},
-      {"selection", "SELECT"},   {"select", "SELECT"},      {"multi_select", "MULTI_SELECT"},
-      {"links", "LINKS"},        {"url", "LINKS"},          {"many2one", "RELATION"},
-      {"relation", "RELATION"},  {"emails", "EMAILS"},      {"phones", "PHONES"},
-      {"currency", "CURRENCY"},  {"monetary", "CURRENCY"},  {"address", "ADDRESS"},
-      {"full_name", "FULL_NAME"}, {"json", "RAW_JSON"},     {"rich_text", "RICH_TEXT_V2"},
-      {"uuid", "UUID"},          {"array", "ARRAY"},        {"rating", "RATING"}};
+      {"char", "TEXT"},           {"text", "TEXT"},          {"string", "TEXT"},
+      {"html", "TEXT"},           {"integer", "NUMBER"},     {"float", "NUMBER"},
+      {"number", "NUMBER"},       {"numeric", "NUMERIC"},    {"boolean", "BOOLEAN"},
+      {"date", "DATE"},           {"datetime", "DATE_TIME"}, {"date_time", "DATE_TIME"},
+      {"selection", "SELECT"},    {"select", "SELECT"},      {"multi_select", "MULTI_SELECT"},
+      {"links", "LINKS"},         {"url", "LINKS"},          {"many2one", "RELATION"},
+      {"relation", "RELATION"},   {"emails", "EMAILS"},      {"phones", "PHONES"},
+      {"currency", "CURRENCY"},   {"monetary", "CURRENCY"},  {"address", "ADDRESS"},
+      {"full_name", "FULL_NAME"}, {"json", "RAW_JSON"},      {"rich_text", "RICH_TEXT_V2"},
+      {"uuid", "UUID"},           {"array", "ARRAY"},        {"rating", "RATING"}};
   auto it = kTypes.find(Lower(map_type));
   if (it != kTypes.end()) return it->second;
   for (const auto& [k, v] : kTypes) {
@@ -295,7 +296,8 @@ StatusOr<std::vector<SchemaItemResult>> ApplySchemaPlan(TwentyApi& api, const Sc
   // Objects first, so that fields (and relations) on new custom objects find them.
   bool created = false;
   for (const NamedRecordSpec& spec : plan.records) {
-    if (spec.model == kCustomObjectModel) results.push_back(ApplyObject(api, metadata, spec, &created));
+    if (spec.model == kCustomObjectModel)
+      results.push_back(ApplyObject(api, metadata, spec, &created));
   }
   if (created) {
     BW_ASSIGN_OR_RETURN(metadata, ReadMetadata(api));

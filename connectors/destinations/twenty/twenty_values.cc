@@ -29,7 +29,9 @@ void MergeInto(Json* into, const Json& from) {
   for (const auto& [k, v] : from.items()) MergeInto(&(*into)[k], v);
 }
 
-bool IsBlank(const Json& v) { return v.is_null() || (v.is_string() && v.get<std::string>().empty()); }
+bool IsBlank(const Json& v) {
+  return v.is_null() || (v.is_string() && v.get<std::string>().empty());
+}
 
 // Sub-fields Twenty stores canonicalised (lower-cased emails, URLs as typed but compared loosely).
 bool CaseInsensitiveKey(std::string_view key) {
@@ -99,8 +101,7 @@ bool LeafEqual(const Json& stored, const Json& wanted, std::string_view key) {
 bool CoversKey(const Json& stored, const Json& wanted, std::string_view key) {
   if (wanted.is_object()) {
     for (const auto& [k, v] : wanted.items()) {
-      const Json* s =
-          stored.is_object() && stored.contains(k) ? &stored[k] : nullptr;
+      const Json* s = stored.is_object() && stored.contains(k) ? &stored[k] : nullptr;
       static const Json kNull;
       if (!CoversKey(s == nullptr ? kNull : *s, v, k)) return false;
     }

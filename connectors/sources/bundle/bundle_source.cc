@@ -111,8 +111,8 @@ class BundleCursor : public RecordCursor {
     for (;;) {
       row->record.reset();
       row->error.reset();
-      StatusOr<bool> more = object_->format.format == FileFormat::kCsv ? NextCsv(row)
-                                                                        : NextJson(row);
+      StatusOr<bool> more =
+          object_->format.format == FileFormat::kCsv ? NextCsv(row) : NextJson(row);
       if (!more.ok() || !*more) return more;
       if (row->error) return true;
       if (!Finish(row)) return true;  // became an error
@@ -172,8 +172,8 @@ class BundleCursor : public RecordCursor {
       }
     }
     if (rec_.unterminated_quote) {
-      Error(row, rec_.line, kRecordField, "malformed row: the file ends inside a quoted field",
-            "", id);
+      Error(row, rec_.line, kRecordField, "malformed row: the file ends inside a quoted field", "",
+            id);
       return true;
     }
     if (rec_.fields.size() != header_.size()) {
@@ -184,8 +184,8 @@ class BundleCursor : public RecordCursor {
       return true;
     }
     if (rec_.stray_quote) {
-      Error(row, rec_.line, header_[rec_.stray_field],
-            "malformed row: text after a closing quote", "", id);
+      Error(row, rec_.line, header_[rec_.stray_field], "malformed row: text after a closing quote",
+            "", id);
       return true;
     }
     SourceRecord r;
@@ -323,8 +323,7 @@ class BundleSource : public connectors::SourceConnector {
 
   StatusOr<connectors::SourceDescription> Describe() override { return profile_.Describe(); }
 
-  StatusOr<std::vector<ShardSpec>> PlanShards(const std::string& object,
-                                              int max_shards) override {
+  StatusOr<std::vector<ShardSpec>> PlanShards(const std::string& object, int max_shards) override {
     const ObjectSpec* spec = profile_.Find(object);
     if (!spec) return NotFound("source has no object " + object);
     std::string path = (fs::path(options_.dir) / spec->file).string();

@@ -28,8 +28,8 @@
 namespace bridgework::sources {
 
 struct BundleSourceOptions {
-  std::string dir;                     // the bundle folder
-  int64_t min_shard_bytes = 1 << 20;   // files smaller than this are read as one shard
+  std::string dir;                    // the bundle folder
+  int64_t min_shard_bytes = 1 << 20;  // files smaller than this are read as one shard
 };
 
 std::unique_ptr<connectors::SourceConnector> NewBundleSource(Profile profile,

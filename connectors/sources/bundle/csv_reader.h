@@ -20,8 +20,8 @@ namespace bridgework::sources {
 
 struct CsvRecord {
   std::vector<std::string> fields;
-  int64_t line = 0;    // line of the record's first byte (1-based)
-  int64_t offset = 0;  // byte offset of the record's first byte
+  int64_t line = 0;                 // line of the record's first byte (1-based)
+  int64_t offset = 0;               // byte offset of the record's first byte
   bool unterminated_quote = false;  // the file ended inside a quoted field
   bool stray_quote = false;         // characters after a closing quote
   int stray_field = -1;             // index of that field

@@ -4,8 +4,7 @@
 
 namespace bridgework::sources {
 
-Status JsonElementReader::Open(const std::string& path, Mode mode, int64_t offset,
-                               int64_t line) {
+Status JsonElementReader::Open(const std::string& path, Mode mode, int64_t offset, int64_t line) {
   path_ = path;
   mode_ = mode;
   line_ = line;

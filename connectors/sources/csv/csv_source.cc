@@ -123,9 +123,9 @@ StatusOr<CsvProfile> BuildCsvProfile(const CsvSourceOptions& options) {
     if (o.file.empty()) o.file = o.name + ".csv";
     std::string path = (fs::path(options.dir) / o.file).string();
     if (!fs::exists(path)) return NotFound("csv source: file " + o.file + " is missing");
-    char delimiter = options.delimiter ? options.delimiter
+    char delimiter = options.delimiter                        ? options.delimiter
                      : fs::path(o.file).extension() == ".tsv" ? '\t'
-                                                               : DetectDelimiter(FirstLine(path));
+                                                              : DetectDelimiter(FirstLine(path));
     BW_ASSIGN_OR_RETURN(auto header, ReadHeader(path, delimiter, options.encoding));
     if (header.empty()) return InvalidArgument("csv source: " + o.file + " has no header");
     ObjectSpec spec;
@@ -189,9 +189,8 @@ StatusOr<CsvProfile> BuildCsvProfile(const CsvSourceOptions& options) {
           if (spec.modified_at.empty() && Norm(h) == cand) spec.modified_at = h;
         }
       }
-      note["modified_at"] = spec.modified_at.empty()
-                                ? Json(nullptr)
-                                : Choice(spec.modified_at, true, "column name");
+      note["modified_at"] =
+          spec.modified_at.empty() ? Json(nullptr) : Choice(spec.modified_at, true, "column name");
     }
     for (auto& f : spec.fields) {
       if (f.name == spec.modified_at) f.type = "datetime";

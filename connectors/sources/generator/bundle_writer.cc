@@ -75,8 +75,7 @@ void RecordWriter::Put(const std::string& s) {
   line_ += std::count(s.begin(), s.end(), '\n');
 }
 
-int64_t RecordWriter::Write(const std::vector<Cell>& cells, Corruption corruption,
-                            int bad_field) {
+int64_t RecordWriter::Write(const std::vector<Cell>& cells, Corruption corruption, int bad_field) {
   if (object_->format.format == FileFormat::kCsv) {
     int64_t line = line_;
     WriteCsv(cells, corruption, bad_field);
@@ -90,8 +89,7 @@ int64_t RecordWriter::Write(const std::vector<Cell>& cells, Corruption corruptio
   return line;
 }
 
-void RecordWriter::WriteCsv(const std::vector<Cell>& cells, Corruption corruption,
-                            int bad_field) {
+void RecordWriter::WriteCsv(const std::vector<Cell>& cells, Corruption corruption, int bad_field) {
   const FormatSpec& f = object_->format;
   buf_.clear();
   for (size_t i = 0; i < cells.size(); ++i) {
@@ -120,8 +118,7 @@ void RecordWriter::WriteCsv(const std::vector<Cell>& cells, Corruption corruptio
   Put(buf_);
 }
 
-void RecordWriter::WriteJson(const std::vector<Cell>& cells, Corruption corruption,
-                             int bad_field) {
+void RecordWriter::WriteJson(const std::vector<Cell>& cells, Corruption corruption, int bad_field) {
   if (corruption == Corruption::kNotObject) {
     Put("\"orphaned fragment\"");
     if (object_->format.format == FileFormat::kNdjson) Put("\n");

@@ -54,7 +54,7 @@ class RecordWriter {
   const ObjectSpec* object_ = nullptr;
   std::FILE* file_ = nullptr;
   std::string path_;
-  int64_t line_ = 1;     // line the next record starts on
+  int64_t line_ = 1;  // line the next record starts on
   int64_t records_ = 0;
   std::string buf_;
 };

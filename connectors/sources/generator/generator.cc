@@ -85,8 +85,7 @@ struct BadRow {
 
 class Generator {
  public:
-  Generator(const Profile& profile, const GenerateOptions& options)
-      : p_(profile), o_(options) {
+  Generator(const Profile& profile, const GenerateOptions& options) : p_(profile), o_(options) {
     for (const auto& obj : p_.objects) {
       if (!patient_ && (obj.entity == "patient" || obj.name == "patients")) patient_ = &obj;
     }
@@ -335,14 +334,13 @@ class Generator {
 
   std::string Phone(std::string_view kind, uint64_t r) const {
     auto d = [&](int n, int salt) {
-      return fmt::format("{:0{}d}", H(r, static_cast<uint64_t>(salt)) % static_cast<uint64_t>(
-                                                                             std::pow(10, n)),
-                         n);
+      return fmt::format(
+          "{:0{}d}", H(r, static_cast<uint64_t>(salt)) % static_cast<uint64_t>(std::pow(10, n)), n);
     };
     if (kind == "phone_au") return "0" + std::to_string(2 + r % 7) + " " + d(4, 1) + " " + d(4, 2);
     if (kind == "mobile_au") return "04" + d(2, 1) + " " + d(3, 2) + " " + d(3, 3);
-    if (kind == "phone_tr") return "+90 " + std::to_string(212 + r % 300) + " " + d(3, 1) + " " +
-                                   d(2, 2) + " " + d(2, 3);
+    if (kind == "phone_tr")
+      return "+90 " + std::to_string(212 + r % 300) + " " + d(3, 1) + " " + d(2, 2) + " " + d(2, 3);
     if (kind == "mobile_tr") return "05" + d(2, 1) + " " + d(3, 2) + " " + d(2, 3) + " " + d(2, 4);
     if (kind == "phone_uk") return "020 7" + d(3, 1) + " " + d(4, 2);
     if (kind == "mobile_uk") return "07" + d(3, 1) + " " + d(6, 2);
@@ -361,8 +359,7 @@ class Generator {
     std::string a = AsciiLocal(first), b = AsciiLocal(last);
     std::string local = (a.empty() || b.empty()) ? fmt::format("patient{}", r % 100000)
                                                  : fmt::format("{}.{}{}", a, b, r % 100);
-    static const gen::Pool kDomains = {"example.com", "example.net", "example.org",
-                                       "mail.example"};
+    static const gen::Pool kDomains = {"example.com", "example.net", "example.org", "mail.example"};
     return local + "@" + std::string(domain.empty() ? Pick(kDomains, r >> 8) : domain);
   }
 
@@ -463,8 +460,8 @@ std::optional<std::string> Generator::Value(const ObjectSpec& o, const FieldSpec
   if (kind == "digits") {
     int n = std::stoi(arg);
     std::string s;
-    for (int k = 0; k < n; ++k) s.push_back(static_cast<char>('0' + (k == 0 ? 1 + H(r, k) % 9
-                                                                          : H(r, k) % 10)));
+    for (int k = 0; k < n; ++k)
+      s.push_back(static_cast<char>('0' + (k == 0 ? 1 + H(r, k) % 9 : H(r, k) % 10)));
     return s;
   }
   if (kind == "code") return fmt::format("{}-{:06d}", arg, r % 1000000);
@@ -575,7 +572,8 @@ std::optional<std::string> Generator::Value(const ObjectSpec& o, const FieldSpec
   if (kind == "postcode_uk") {
     static const char* kAreas[] = {"SW1A", "EC1V", "M1", "BS8", "LS2", "EH1", "CF10"};
     return fmt::format("{} {}{}{}", kAreas[r % 7], 1 + (r >> 4) % 9,
-                       static_cast<char>('A' + (r >> 8) % 26), static_cast<char>('A' + (r >> 12) % 26));
+                       static_cast<char>('A' + (r >> 8) % 26),
+                       static_cast<char>('A' + (r >> 12) % 26));
   }
 
   // References.
@@ -664,9 +662,9 @@ std::optional<std::string> Generator::Value(const ObjectSpec& o, const FieldSpec
   if (kind == "tr_procedure_code") return std::string(Pick(GetPool("tr_codes"), r));
   if (kind == "service_code") return std::string(Pick(GetPool("service_codes"), r));
   if (kind.starts_with("custom_")) {
-    const gen::CustomProperty* cp =
-        i < static_cast<int64_t>(custom_keys_.size()) ? gen::FindCustomProperty(custom_keys_[i])
-                                                      : nullptr;
+    const gen::CustomProperty* cp = i < static_cast<int64_t>(custom_keys_.size())
+                                        ? gen::FindCustomProperty(custom_keys_[i])
+                                        : nullptr;
     if (!cp) return std::nullopt;
     if (kind == "custom_key") return std::string(cp->key);
     if (kind == "custom_label") return std::string(cp->label);
@@ -681,7 +679,8 @@ std::optional<std::string> Generator::Value(const ObjectSpec& o, const FieldSpec
     const gen::CustomProperty* cp = gen::FindCustomProperty(arg);
     if (!cp || r % 100 >= 55) return std::nullopt;
     if (cp->type == "boolean") return Bool(o, (r >> 8) % 2 == 0);
-    if (cp->type == "date") return Date(o, f, kCreatedFrom + static_cast<int64_t>((r >> 8) % (kNow - kCreatedFrom)));
+    if (cp->type == "date")
+      return Date(o, f, kCreatedFrom + static_cast<int64_t>((r >> 8) % (kNow - kCreatedFrom)));
     if (cp->type == "enum") {
       std::string opts(cp->options);
       std::vector<std::string> list;
@@ -701,28 +700,38 @@ std::optional<std::string> Generator::Value(const ObjectSpec& o, const FieldSpec
         {"school_or_employer", {"Lincoln High", "Acme Corp", "City Hospital", "State University"}},
     };
     if (cp->key == "nhs_number") return fmt::format("{:010d}", (r >> 8) % 10000000000ULL);
-    if (auto it = kText.find(cp->key); it != kText.end()) return std::string(Pick(it->second, r >> 8));
+    if (auto it = kText.find(cp->key); it != kText.end())
+      return std::string(Pick(it->second, r >> 8));
     return std::string(Pick(GetPool("short_texts"), r >> 8));
   }
 
   // Dates and times.
   if (kind == "created" || kind == "modified") {
-    int64_t created = kCreatedFrom + static_cast<int64_t>(R(o, i, "created") %
-                                                          static_cast<uint64_t>(kNow - kCreatedFrom - 86400));
+    int64_t created =
+        kCreatedFrom + static_cast<int64_t>(R(o, i, "created") %
+                                            static_cast<uint64_t>(kNow - kCreatedFrom - 86400));
     if (kind == "created") return Date(o, f, created);
-    return Date(o, f, created + static_cast<int64_t>(R(o, i, "modified") %
-                                                     static_cast<uint64_t>(kNow - created)));
+    return Date(o, f,
+                created + static_cast<int64_t>(R(o, i, "modified") %
+                                               static_cast<uint64_t>(kNow - created)));
   }
   if (kind == "datetime_past" || kind == "date_past") {
-    return Date(o, f, Epoch(2015, 1, 1) + static_cast<int64_t>(r % static_cast<uint64_t>(kNow - Epoch(2015, 1, 1))));
+    return Date(o, f,
+                Epoch(2015, 1, 1) +
+                    static_cast<int64_t>(r % static_cast<uint64_t>(kNow - Epoch(2015, 1, 1))));
   }
   if (kind == "date_future") {
-    return Date(o, f, kNow + 86400 + static_cast<int64_t>(r % static_cast<uint64_t>(kFutureTo - kNow)));
+    return Date(o, f,
+                kNow + 86400 + static_cast<int64_t>(r % static_cast<uint64_t>(kFutureTo - kNow)));
   }
   if (kind == "appointment_start" || kind == "appointment_status") {
     uint64_t s = R(o, i, "start");
-    int64_t day = Epoch(2016, 1, 1) + static_cast<int64_t>(s % static_cast<uint64_t>(Epoch(2026, 3, 31) - Epoch(2016, 1, 1))) / 86400 * 86400;
-    int64_t start = day + (8 + static_cast<int64_t>((s >> 20) % 10)) * 3600 + static_cast<int64_t>((s >> 28) % 4) * 900;
+    int64_t day =
+        Epoch(2016, 1, 1) +
+        static_cast<int64_t>(s % static_cast<uint64_t>(Epoch(2026, 3, 31) - Epoch(2016, 1, 1))) /
+            86400 * 86400;
+    int64_t start = day + (8 + static_cast<int64_t>((s >> 20) % 10)) * 3600 +
+                    static_cast<int64_t>((s >> 28) % 4) * 900;
     if (kind == "appointment_start") return Date(o, f, start);
     if (start > kNow) return std::string("Scheduled");
     uint64_t w = r % 100;
@@ -780,7 +789,8 @@ std::optional<std::string> Generator::Value(const ObjectSpec& o, const FieldSpec
                                        : "application/dicom");
   }
   if (kind == "file_size") return std::to_string(FileSize(PoolFileOf(i)));
-  if (kind == "logo_url") return fmt::format("https://cdn.clinicplace.example/logos/{}.png", inst.id);
+  if (kind == "logo_url")
+    return fmt::format("https://cdn.clinicplace.example/logos/{}.png", inst.id);
   if (kind == "series_id") {
     if (r % 10 != 0) return std::nullopt;
     return fmt::format("SER-{:05d}", (r >> 8) % 100000);
@@ -816,7 +826,8 @@ Status Generator::WriteAttachmentFiles(int64_t documents) {
         std::memcpy(&chunk[0], head.data(), std::min(head.size(), chunk.size()));
         first = false;
       }
-      size_t part = static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(chunk.size())));
+      size_t part =
+          static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(chunk.size())));
       std::fwrite(chunk.data(), 1, part, out);
       left -= static_cast<int64_t>(part);
     }
@@ -885,8 +896,8 @@ Status Generator::WriteObject(const ObjectSpec& o) {
     int bad_field = -1;
     Corruption c = BadKind(o, inst.index, &bad_field);
     bool missing = MissingAttachment(o, inst.index);
-    bool dangling = c == Corruption::kNone && !missing && patient_ref_field >= 0 &&
-                    Dangling(o, inst.index);
+    bool dangling =
+        c == Corruption::kNone && !missing && patient_ref_field >= 0 && Dangling(o, inst.index);
     std::string dangling_value;
     if (dangling) {
       dangling_value = MakeId(*patient_, o_.patients + 1000000 + inst.index);
@@ -956,15 +967,17 @@ Status Generator::WriteObject(const ObjectSpec& o) {
       bool non_ascii = std::any_of(v.begin(), v.end(), [](char ch) { return ch & 0x80; });
       if (cell.name == last_field && non_ascii && checks_names_ < 12) {
         ++checks_names_;
-        checks_.push_back(Json{{"object", o.name}, {"id", inst.id}, {"field", cell.name}, {"value", v}});
+        checks_.push_back(
+            Json{{"object", o.name}, {"id", inst.id}, {"field", cell.name}, {"value", v}});
       } else if (cell.spec && cell.spec->gen.starts_with("address_multiline") &&
                  v.find('\n') != std::string::npos && checks_addresses_ < 6) {
         ++checks_addresses_;
-        checks_.push_back(Json{{"object", o.name}, {"id", inst.id}, {"field", cell.name}, {"value", v}});
+        checks_.push_back(
+            Json{{"object", o.name}, {"id", inst.id}, {"field", cell.name}, {"value", v}});
       } else if (cell.spec && cell.spec->gen == "note" && v.size() > 10000 && checks_notes_ < 3) {
         ++checks_notes_;
-        checks_.push_back(Json{{"object", o.name}, {"id", inst.id}, {"field", cell.name},
-                               {"length", v.size()}});
+        checks_.push_back(
+            Json{{"object", o.name}, {"id", inst.id}, {"field", cell.name}, {"length", v.size()}});
       }
     }
     if (&o == attach_) {
@@ -1046,13 +1059,12 @@ Status Generator::WriteTruth() {
       {"dangling_references", Json{{"count", dangling_count_}, {"items", dangling_}}},
       {"provider_text_only", text_only_},
       {"invalid_values", invalid_},
-      {"attachments",
-       Json{{"files", attachment_files_},
-            {"references", attachment_refs_},
-            {"referenced_bytes", attachment_bytes_},
-            {"limit_bytes", o_.max_attachment_bytes},
-            {"over_limit_count", over_limit_count_},
-            {"over_limit", over_limit_}}},
+      {"attachments", Json{{"files", attachment_files_},
+                           {"references", attachment_refs_},
+                           {"referenced_bytes", attachment_bytes_},
+                           {"limit_bytes", o_.max_attachment_bytes},
+                           {"over_limit_count", over_limit_count_},
+                           {"over_limit", over_limit_}}},
       {"checks", checks_},
   };
   std::string r = rest.dump(1);

@@ -32,11 +32,11 @@ struct GenerateOptions {
   std::string out_dir;
   int64_t patients = 1000;
   uint64_t seed = 1;
-  int64_t large_file_bytes = 3 * 1024 * 1024;        // size of the "large" attachments
-  int large_files = 2;                               // how many of them
-  int64_t max_attachment_bytes = 25 * 1024 * 1024;   // destination limit; one file exceeds it
-  int64_t attachment_files = 2000;  // distinct files; documents beyond share them
-  int64_t truth_id_limit = 1000000;  // objects with more valid records list no ids
+  int64_t large_file_bytes = 3 * 1024 * 1024;       // size of the "large" attachments
+  int large_files = 2;                              // how many of them
+  int64_t max_attachment_bytes = 25 * 1024 * 1024;  // destination limit; one file exceeds it
+  int64_t attachment_files = 2000;                  // distinct files; documents beyond share them
+  int64_t truth_id_limit = 1000000;                 // objects with more valid records list no ids
 };
 
 // Writes the bundle and truth.json into options.out_dir (created if needed). Returns a summary:

@@ -43,8 +43,7 @@ std::string RenderInspectHtml(const Json& scope) {
   h += "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:"
        "1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#eee}"
        ".warn{color:#a40}</style></head><body>";
-  h += fmt::format("<h1>Scope of source <code>{}</code></h1>",
-                   Esc(Str(scope["source"]["kind"])));
+  h += fmt::format("<h1>Scope of source <code>{}</code></h1>", Esc(Str(scope["source"]["kind"])));
   const Json& objects = scope["objects"];
   h += "<h2>Objects</h2><table><tr><th>object</th><th>records</th><th>row errors</th>"
        "<th>fields</th><th>invalid values</th><th>dangling references</th></tr>";
@@ -62,18 +61,18 @@ std::string RenderInspectHtml(const Json& scope) {
   h += "</table>";
 
   const Json& dup = scope["duplicates"];
-  h += fmt::format("<h2>Duplicate patients</h2><p>{} groups ({} records) in <code>{}</code>, "
-                   "matched on {}. Record ids are in inspect.json.</p>",
-                   Str(dup["group_count"]), Str(dup["records"]), Esc(Str(dup["object"])),
-                   Esc(Str(dup.value("key", Json("")))));
+  h += fmt::format(
+      "<h2>Duplicate patients</h2><p>{} groups ({} records) in <code>{}</code>, "
+      "matched on {}. Record ids are in inspect.json.</p>",
+      Str(dup["group_count"]), Str(dup["records"]), Esc(Str(dup["object"])),
+      Esc(Str(dup.value("key", Json("")))));
   const Json& att = scope["attachments"];
-  h += fmt::format("<h2>Attachments</h2><p>{} attachments, {} bytes; {} over the destination "
-                   "limit of {} bytes.</p>",
-                   Str(att["count"]), Str(att["bytes"]), Str(att["over_limit_count"]),
-                   Str(att["limit_bytes"]));
+  h += fmt::format(
+      "<h2>Attachments</h2><p>{} attachments, {} bytes; {} over the destination "
+      "limit of {} bytes.</p>",
+      Str(att["count"]), Str(att["bytes"]), Str(att["over_limit_count"]), Str(att["limit_bytes"]));
   h += "<h2>Custom properties</h2><table><tr><th>object</th><th>field</th><th>filled</th></tr>";
-  for (auto it = scope["custom_properties"].begin(); it != scope["custom_properties"].end();
-       ++it) {
+  for (auto it = scope["custom_properties"].begin(); it != scope["custom_properties"].end(); ++it) {
     for (const auto& f : it.value()) {
       h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", Esc(it.key()),
                        Esc(Str(f["field"])), Str(f["filled"]));
@@ -91,25 +90,26 @@ std::string RenderInspectHtml(const Json& scope) {
       }
       const Json& pk = it.value()["primary_key"];
       const Json& mod = it.value()["modified_at"];
-      h += fmt::format("<tr><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
-                       Esc(it.key()), Esc(Str(pk["field"])),
+      h += fmt::format("<tr><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>", Esc(it.key()),
+                       Esc(Str(pk["field"])),
                        pk.value("inferred", false) ? "(inferred: " + Esc(Str(pk["why"])) + ")" : "",
                        mod.is_null() ? "none" : Esc(Str(mod["field"])), refs);
     }
     h += "</table>";
   }
   for (auto it = objects.begin(); it != objects.end(); ++it) {
-    h += fmt::format("<h3 id=\"o-{0}\">{0}</h3><table><tr><th>field</th><th>fill rate</th>"
-                     "<th>declared</th><th>detected</th><th>invalid</th></tr>",
-                     Esc(it.key()));
+    h += fmt::format(
+        "<h3 id=\"o-{0}\">{0}</h3><table><tr><th>field</th><th>fill rate</th>"
+        "<th>declared</th><th>detected</th><th>invalid</th></tr>",
+        Esc(it.key()));
     for (auto f = it.value()["fields"].begin(); f != it.value()["fields"].end(); ++f) {
-      h += fmt::format("<tr><td>{}{}</td><td>{:.1f}%</td><td>{}</td><td>{}</td><td class=\"{}\">"
-                       "{}</td></tr>",
-                       Esc(f.key()), f.value()["custom"].get<bool>() ? " (custom)" : "",
-                       f.value()["fill_rate"].get<double>() * 100,
-                       Esc(Str(f.value()["declared_type"])), Esc(Str(f.value()["detected_type"])),
-                       f.value()["invalid"].get<int64_t>() ? "warn" : "",
-                       Str(f.value()["invalid"]));
+      h += fmt::format(
+          "<tr><td>{}{}</td><td>{:.1f}%</td><td>{}</td><td>{}</td><td class=\"{}\">"
+          "{}</td></tr>",
+          Esc(f.key()), f.value()["custom"].get<bool>() ? " (custom)" : "",
+          f.value()["fill_rate"].get<double>() * 100, Esc(Str(f.value()["declared_type"])),
+          Esc(Str(f.value()["detected_type"])), f.value()["invalid"].get<int64_t>() ? "warn" : "",
+          Str(f.value()["invalid"]));
     }
     h += "</table>";
   }

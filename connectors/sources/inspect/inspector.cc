@@ -146,16 +146,16 @@ PersonColumns FindPersonColumns(const ObjectSpec& o) {
   };
   for (const auto& f : o.fields) {
     std::string n = norm(f.name);
-    if (c.first.empty() && (n == "firstname" || n == "givenname" || n == "namefirst" ||
-                            n == "first" || n == "ad")) {
+    if (c.first.empty() &&
+        (n == "firstname" || n == "givenname" || n == "namefirst" || n == "first" || n == "ad")) {
       c.first = f.name;
     }
     if (c.last.empty() && (n == "lastname" || n == "surname" || n == "familyname" ||
                            n == "namelast" || n == "last" || n == "soyad")) {
       c.last = f.name;
     }
-    if (c.dob.empty() && (n == "dob" || n == "dateofbirth" || n == "birthdate" ||
-                          n == "dogumtarihi")) {
+    if (c.dob.empty() &&
+        (n == "dob" || n == "dateofbirth" || n == "birthdate" || n == "dogumtarihi")) {
       c.dob = f.name;
     }
   }
@@ -195,19 +195,22 @@ StatusOr<Json> InspectSource(connectors::SourceConnector& source, const Profile*
   Json row_errors = Json::array();
   int64_t total_row_errors = 0;
   Json custom = Json::object();
-  Json attachments = {{"count", 0}, {"bytes", 0}, {"limit_bytes", options.max_attachment_bytes},
-                      {"over_limit", Json::array()}, {"over_limit_count", 0},
+  Json attachments = {{"count", 0},
+                      {"bytes", 0},
+                      {"limit_bytes", options.max_attachment_bytes},
+                      {"over_limit", Json::array()},
+                      {"over_limit_count", 0},
                       {"sizes_known", !options.bundle_dir.empty()}};
-  Json duplicates = {{"object", nullptr}, {"group_count", 0}, {"records", 0},
-                     {"groups", Json::array()}};
+  Json duplicates = {
+      {"object", nullptr}, {"group_count", 0}, {"records", 0}, {"groups", Json::array()}};
 
   for (const auto& so : description.objects) {
     const ObjectSpec* spec = profile ? profile->Find(so.name) : nullptr;
     ObjectSpec fallback;
     fallback.name = so.name;
     const ObjectSpec& o = spec ? *spec : fallback;
-    bool is_patient = spec && (spec->entity == "patient" ||
-                               (spec->entity.empty() && spec->name == "patients"));
+    bool is_patient =
+        spec && (spec->entity == "patient" || (spec->entity.empty() && spec->name == "patients"));
     PersonColumns person = is_patient ? FindPersonColumns(o) : PersonColumns{};
     std::vector<uint64_t> dup_hashes;
 
@@ -303,9 +306,9 @@ StatusOr<Json> InspectSource(connectors::SourceConnector& source, const Profile*
       for (const auto& [k, n] : st.kinds) {
         if (n > best) detected = k, best = n;
       }
-      bool is_custom = (fs_spec && fs_spec->custom) ||
-                       (profile && !profile->custom_property_prefix.empty() &&
-                        name.starts_with(profile->custom_property_prefix));
+      bool is_custom =
+          (fs_spec && fs_spec->custom) || (profile && !profile->custom_property_prefix.empty() &&
+                                           name.starts_with(profile->custom_property_prefix));
       Json entry = {{"filled", st.filled},
                     {"fill_rate", records ? static_cast<double>(st.filled) / records : 0.0},
                     {"declared_type", fs_spec ? Json(fs_spec->type) : Json(nullptr)},
@@ -378,8 +381,7 @@ StatusOr<Json> InspectSource(connectors::SourceConnector& source, const Profile*
     }
   }
 
-  return Json{{"source", Json{{"kind", description.kind},
-                              {"objects", description.objects.size()}}},
+  return Json{{"source", Json{{"kind", description.kind}, {"objects", description.objects.size()}}},
               {"objects", objects},
               {"row_errors", Json{{"count", total_row_errors}, {"first", row_errors}}},
               {"custom_properties", custom},

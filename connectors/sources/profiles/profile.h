@@ -31,7 +31,7 @@ struct FormatSpec {
   Encoding encoding = Encoding::kUtf8;
   char delimiter = ',';
   std::string line_ending = "\n";
-  std::string date_format = "YYYY-MM-DD";        // see date_format.h
+  std::string date_format = "YYYY-MM-DD";  // see date_format.h
   std::string datetime_format = "iso8601";
   char decimal_separator = '.';
   std::vector<std::string> true_values = {"true"};
@@ -39,8 +39,8 @@ struct FormatSpec {
 };
 
 struct FieldSpec {
-  std::string name;  // flattened name; '*' stands for any list index ("Lines.*.Code")
-  std::string type;  // id string text integer decimal boolean date datetime email phone enum file
+  std::string name;    // flattened name; '*' stands for any list index ("Lines.*.Code")
+  std::string type;    // id string text integer decimal boolean date datetime email phone enum file
   std::string format;  // date/datetime format overriding the object's; empty: the object's
   bool custom = false;  // a custom property (per-practice field)
   std::string gen;      // gen-sample's value recipe (generator/ documents the recipes)
@@ -81,7 +81,7 @@ struct Profile {
   FormatSpec defaults;
   std::string custom_property_prefix;  // "cp_", "Intake: ", "Properties."
   std::string attachments_dir;
-  Json rest = Json::object();  // the REST shape (pagination, modified-since); see docs
+  Json rest = Json::object();       // the REST shape (pagination, modified-since); see docs
   std::vector<ObjectSpec> objects;  // parents first
 
   const ObjectSpec* Find(std::string_view object) const;

@@ -1,6 +1,8 @@
 // The Twenty destination against the Twenty emulator (tests/emulators/twenty): schema, every
 // object the Sensei Cloud -> Twenty map writes, links, idempotency, faults, unique collisions,
 // read-back and revert. Each test starts its own emulator on a free port.
+#include "connectors/destinations/twenty/twenty_destination.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,7 +10,6 @@
 
 #include "common/ids.h"
 #include "common/rate_limiter.h"
-#include "connectors/destinations/twenty/twenty_destination.h"
 #include "tests/destinations/twenty/twenty_emulator_process.h"
 
 namespace bridgework::connectors::twenty {
@@ -53,8 +54,8 @@ SchemaPlan SenseiPlan() {
   plan.fields.push_back({"people", "legacyCreatedAt", "datetime", "Legacy created at", "", {}});
   plan.fields.push_back({"people", "balance", "number", "Balance", "", {}});
   plan.fields.push_back({"people", "portalLink", "links", "Portal", "", {}});
-  plan.fields.push_back({"people", "insuranceCarrier", "relation", "Insurance carrier",
-                         "companies", {}});
+  plan.fields.push_back(
+      {"people", "insuranceCarrier", "relation", "Insurance carrier", "companies", {}});
   plan.fields.push_back({"notes", "procedureCode", "text", "Procedure code", "", {}});
   NamedRecordSpec object;
   object.model = "metadata/objects";
@@ -94,7 +95,8 @@ class TwentyDestinationTest : public ::testing::Test {
   void ApplyPlan(DestinationConnector* d) {
     auto applied = d->ApplySchema(SenseiPlan());
     ASSERT_TRUE(applied.ok()) << applied.status().ToString();
-    for (const auto& r : *applied) ASSERT_NE(r.action, "failed") << r.what << ": " << r.error.ToString();
+    for (const auto& r : *applied)
+      ASSERT_NE(r.action, "failed") << r.what << ": " << r.error.ToString();
   }
 
   std::vector<WriteOutcome> MustUpsert(DestinationConnector* d,
@@ -172,7 +174,8 @@ TEST_F(TwentyDestinationTest, DiscoverReadsObjectsAndFields) {
   };
   EXPECT_EQ(field("people", "emails").type, "EMAILS");
   FieldInfo stage = field("opportunities", "stage");
-  EXPECT_NE(std::find(stage.selection.begin(), stage.selection.end(), "NEW"), stage.selection.end());
+  EXPECT_NE(std::find(stage.selection.begin(), stage.selection.end(), "NEW"),
+            stage.selection.end());
   EXPECT_EQ(field("people", "company").relation, "companies");
 }
 
@@ -332,7 +335,8 @@ TEST_F(TwentyDestinationTest, TheSameBatchTwiceCreatesNothingNew) {
   EXPECT_EQ(*before, *after);
   // A fresh connector (another worker) says the same.
   auto other = Connect();
-  for (const auto& o : MustUpsert(other.get(), people)) EXPECT_EQ(o.action, WriteAction::kUnchanged);
+  for (const auto& o : MustUpsert(other.get(), people))
+    EXPECT_EQ(o.action, WriteAction::kUnchanged);
 }
 
 // A batch that timed out after committing ("Query read timeout", DESTINATION-APIS.md part C) is
@@ -345,8 +349,8 @@ TEST_F(TwentyDestinationTest, ATimedOutBatchThatCommittedIsNotCreatedTwice) {
     o.create_first = create_first;
     o.batch_size = 20;
     auto d = Connect(o);
-    ASSERT_TRUE(emu_->SetFaults({{"next", {"timeout_after_commit"}}, {"paths", {"/rest/batch"}}})
-                    .ok());
+    ASSERT_TRUE(
+        emu_->SetFaults({{"next", {"timeout_after_commit"}}, {"paths", {"/rest/batch"}}}).ok());
     std::vector<TargetRecord> people;
     for (int i = 0; i < 50; ++i) {
       people.push_back(Rec("people", "patients", "P" + std::to_string(i), "person",
@@ -423,14 +427,14 @@ class UniqueCollisionTest : public TwentyDestinationTest {
   // A live person holding taken@example.org and a soft-deleted one holding gone@example.org.
   void SeedHolders() {
     Start();
-    auto live = emu_->Rest("POST", "/rest/people",
-                           {{"name", {{"firstName", "Other"}}},
-                            {"emails", {{"primaryEmail", "taken@example.org"}}}});
+    auto live = emu_->Rest(
+        "POST", "/rest/people",
+        {{"name", {{"firstName", "Other"}}}, {"emails", {{"primaryEmail", "taken@example.org"}}}});
     ASSERT_TRUE(live.ok()) << live.status().ToString();
     live_id_ = (*live)["data"]["createPerson"]["id"];
-    auto gone = emu_->Rest("POST", "/rest/people",
-                           {{"name", {{"firstName", "Deleted"}}},
-                            {"emails", {{"primaryEmail", "gone@example.org"}}}});
+    auto gone = emu_->Rest(
+        "POST", "/rest/people",
+        {{"name", {{"firstName", "Deleted"}}}, {"emails", {{"primaryEmail", "gone@example.org"}}}});
     ASSERT_TRUE(gone.ok());
     gone_id_ = (*gone)["data"]["createPerson"]["id"];
     ASSERT_TRUE(emu_->Rest("DELETE", "/rest/people/" + gone_id_ + "?soft_delete=true", {}).ok());
@@ -440,18 +444,15 @@ class UniqueCollisionTest : public TwentyDestinationTest {
     TwentyOptions o = Options();
     o.unique_conflict = rule;
     auto d = Connect(o);
-    return MustUpsert(d.get(), {Rec("people", "patients", "A", "person",
-                                    {{"name.firstName", "A"},
-                                     {"emails.primaryEmail", "Taken@Example.org"}}),
-                                Rec("people", "patients", "B", "person",
-                                    {{"name.firstName", "B"},
-                                     {"emails.primaryEmail", "gone@example.org"}}),
-                                Rec("people", "patients", "C", "person",
-                                    {{"name.firstName", "C"},
-                                     {"emails.primaryEmail", "c@example.org"}}),
-                                Rec("people", "patients", "D", "person",
-                                    {{"name.firstName", "D"},
-                                     {"emails.primaryEmail", "c@example.org"}})});
+    return MustUpsert(d.get(),
+                      {Rec("people", "patients", "A", "person",
+                           {{"name.firstName", "A"}, {"emails.primaryEmail", "Taken@Example.org"}}),
+                       Rec("people", "patients", "B", "person",
+                           {{"name.firstName", "B"}, {"emails.primaryEmail", "gone@example.org"}}),
+                       Rec("people", "patients", "C", "person",
+                           {{"name.firstName", "C"}, {"emails.primaryEmail", "c@example.org"}}),
+                       Rec("people", "patients", "D", "person",
+                           {{"name.firstName", "D"}, {"emails.primaryEmail", "c@example.org"}})});
   }
 
   std::string live_id_, gone_id_;
@@ -526,8 +527,9 @@ void Record(const std::vector<WriteOutcome>& outcomes, const std::string& model,
 }
 
 std::vector<ManifestEntry> ChildrenFirst(std::vector<ManifestEntry> m) {
-  std::stable_sort(m.begin(), m.end(),
-                   [](const ManifestEntry& a, const ManifestEntry& b) { return a.depth > b.depth; });
+  std::stable_sort(m.begin(), m.end(), [](const ManifestEntry& a, const ManifestEntry& b) {
+    return a.depth > b.depth;
+  });
   return m;
 }
 
@@ -547,10 +549,10 @@ TEST_F(TwentyDestinationTest, RevertRestoresTheSnapshotsBeforeTheDeltaAndBeforeT
   Record(MustUpsert(d.get(), {Rec("notes", "chart_notes", "N1", "note",
                                   {{"title", "Note"}, {"bodyV2.markdown", "Body"}})}),
          "notes", 2, &load);
-  Record(MustUpsert(d.get(), {Rec("noteTargets", "chart_notes", "N1", "link",
-                                  {{"noteId", IdOf("chart_notes", "N1", "note")},
-                                   {"personId", p1}})}),
-         "noteTargets", 3, &load);
+  Record(
+      MustUpsert(d.get(), {Rec("noteTargets", "chart_notes", "N1", "link",
+                               {{"noteId", IdOf("chart_notes", "N1", "note")}, {"personId", p1}})}),
+      "noteTargets", 3, &load);
   ASSERT_EQ(load.size(), 7u);
   auto s1 = emu_->Snapshot();
   ASSERT_TRUE(s1.ok());
@@ -602,9 +604,9 @@ TEST_F(TwentyDestinationTest, SoftRevertLeavesRowsInTheTrashAndReportsTheHeldId)
   TwentyOptions o = Options();
   o.delete_mode = DeleteMode::kSoft;
   auto d = Connect(o);
-  std::vector<TargetRecord> people = {Rec("people", "patients", "S1", "person",
-                                          {{"name.firstName", "S"},
-                                           {"emails.primaryEmail", "s1@example.org"}})};
+  std::vector<TargetRecord> people = {
+      Rec("people", "patients", "S1", "person",
+          {{"name.firstName", "S"}, {"emails.primaryEmail", "s1@example.org"}})};
   std::vector<ManifestEntry> load;
   Record(MustUpsert(d.get(), people), "people", 1, &load);
   auto undo = d->Revert(kMigration, load);
@@ -634,11 +636,9 @@ TEST_F(TwentyDestinationTest, ServerRateLimitIsWaitedOutWithoutALimiter) {
     for (const auto& o : MustUpsert(d.get(), people)) {
       EXPECT_EQ(o.action, WriteAction::kCreated) << o.error.ToString();
     }
-    // Revert reads then deletes: many requests in a row against a 3-token bucket.
   }
-  auto stats = emu_->Stats();
-  ASSERT_TRUE(stats.ok());
   EXPECT_EQ(Rows("people").size(), 12u);
+  // Revert reads then deletes one by one: many requests in a row against a 3-token bucket.
   std::vector<ManifestEntry> entries;
   for (int b = 0; b < 4; ++b) {
     for (int i = 0; i < 3; ++i) {

@@ -406,6 +406,11 @@ def make_handler(emu):
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # many load workers connect at once; the default 5 drops some
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Odoo 17 XML-RPC emulator")
     parser.add_argument("--host", default="127.0.0.1")
@@ -430,8 +435,7 @@ def main(argv=None):
     if not password:
         parser.error("environment variable %s (the admin password) is not set" % args.password_env)
     emu = Emulator(args, password, os.environ.get(args.api_key_env) or None)
-    server = ThreadingHTTPServer((args.host, args.port), make_handler(emu))
-    server.daemon_threads = True
+    server = _Server((args.host, args.port), make_handler(emu))
     port = server.server_address[1]
     if args.port_file:
         tmp = args.port_file + ".tmp"

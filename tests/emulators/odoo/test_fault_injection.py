@@ -97,3 +97,38 @@ class StartupFaultsTest(EmulatorCase):
             self.count("res.partner")
         self.assertEqual(ctx.exception.errcode, 504)
         self.assertTrue(self.call("res.partner", "search", []))
+
+
+class ConcurrencyTest(EmulatorCase):
+    def test_parallel_clients_each_get_their_own_transaction(self):
+        import threading
+        errors = []
+
+        def worker(n):
+            try:
+                for batch in range(5):
+                    self.call("res.partner", "create",
+                              [{"name": "T%d-%d-%d" % (n, batch, i)} for i in range(20)])
+                    self.fault("res.partner", "create", [{"name": "ok"}, {"name": "bad",
+                                                                          "country_id": 999999}])
+            except Exception as exc:  # reported below: assertions cannot cross threads
+                errors.append(exc)
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(self.count("res.partner", [["name", "=like", "T%"]]), 4 * 5 * 20)
+        self.assertEqual(self.count("res.partner", [["name", "=", "ok"]]), 0)
+
+    def test_close_every_ends_keep_alive_connections(self):
+        self.control("POST", "/_emulator/faults", {"close_every": 1})
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        self.addCleanup(conn.close)
+        body = xmlrpc.client.dumps(("practice", 2, PASSWORD, "res.partner", "search_count",
+                                    [[]], {}), "execute_kw")
+        conn.request("POST", "/xmlrpc/2/object", body, {"Content-Type": "text/xml"})
+        response = conn.getresponse()
+        response.read()
+        self.assertEqual(response.getheader("Connection"), "close")

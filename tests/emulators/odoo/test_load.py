@@ -128,3 +128,13 @@ class LoadTest(EmulatorCase):
         self.assertEqual(result["messages"], [])
         totals = self.call("account.move", "read", result["ids"], fields=["amount_total"])
         self.assertEqual([t["amount_total"] for t in totals], [125.5, 150.0])
+
+
+class LoadWarningTest(EmulatorCase):
+    def test_ambiguous_names_warn_but_load(self):
+        self.call("res.partner.category", "create", [{"name": "Dup"}, {"name": "Dup"}])
+        result = self.call("res.partner", "load", ["name", "category_id"], [["Ann", "Dup"]])
+        self.assertTrue(result["ids"])
+        self.assertEqual([m["type"] for m in result["messages"]], ["warning"])
+        self.assertIn("Found multiple matches for value 'Dup' in field 'Tags' (2 matches)",
+                      result["messages"][0]["message"])

@@ -12,9 +12,9 @@ import mimetypes
 import re
 from datetime import datetime
 
-from .errors import (AppError, MissingError, RedirectWarning, UserError, ValidationError,
+from .errors import (AppError, RedirectWarning, UserError, ValidationError,
                      constraint_error, missing_error, value_error)
-from .schema import Field, MAGIC_FIELDS
+from .schema import Field
 
 DISPLAY_NAME, COMPUTED, O2M_FILTER = {}, {}, {}
 PRE_CREATE, POST_CREATE, POST_CREATE_BATCH = {}, {}, {}
@@ -176,10 +176,12 @@ def _partner_pre_unlink(orm, ids):
     users = sorted(orm.referencing("res.users", "partner_id", ids))
     if users:
         names = ", ".join(orm.display_name("res.users", u) for u in users)
+        action = {"name": "Users", "type": "ir.actions.act_window", "res_model": "res.users",
+                  "view_mode": "form", "res_id": users[0], "context": {"create": False}}
         raise RedirectWarning(
             "You cannot delete contacts linked to an active user.\nYou should rather archive them "
             "after archiving their related user.\n\nLinked active users :\n%s" % names,
-            71, "Go to users")
+            action, "Go to users")
 
 
 @hook(PRE_CREATE, "res.users")
@@ -457,8 +459,7 @@ def _model_pre_create(orm, vals):
 # -- ir.attachment ------------------------------------------------------------------------------
 @hook(PRE_CREATE, "ir.attachment")
 def _attachment_pre_create(orm, vals):
-    vals = dict(vals)
-    _check_document(orm, vals.get("res_model"), vals.get("res_id"))
+    vals = dict(vals)  # Odoo lets an attachment point at a missing record (it checks access only)
     if vals.get("type", "binary") == "url" and vals.get("datas"):
         vals.pop("datas")
     return _attachment_compute(orm, vals)
@@ -488,11 +489,6 @@ def _attachment_pre_write(orm, ids, vals):
     vals = dict(vals)
     for key in ("file_size", "checksum"):
         vals.pop(key, None)
-    if "res_model" in vals or "res_id" in vals:
-        for rid in ids:
-            rec = orm.store.get("ir.attachment", rid)
-            _check_document(orm, vals.get("res_model", rec.get("res_model")),
-                            vals.get("res_id", rec.get("res_id")))
     return _attachment_compute(orm, vals)
 
 
@@ -631,6 +627,12 @@ THREAD_METHODS["message_post"] = message_post
 def _lead_pre_create(orm, vals):
     vals = dict(vals)
     vals.setdefault("user_id", orm.uid)
+    if "team_id" not in vals and vals.get("user_id"):
+        user = vals["user_id"]
+        teams = [t for t, rec in sorted(orm.store.tables["crm.team"].items())
+                 if rec.get("active", True) and
+                 (rec.get("user_id") == user or user in (rec.get("member_ids") or []))]
+        vals["team_id"] = teams[0] if teams else False
     if "stage_id" not in vals:
         stages = orm.search_ids("crm.stage", [])
         vals["stage_id"] = stages[0] if stages else False
@@ -720,8 +722,6 @@ def _event_constraints(orm, rid, merged, changed):
         value = _hours(start, stop)
         changed["duration"] = value
         merged["duration"] = value
-    if merged.get("res_model") and merged.get("res_id"):
-        _check_document(orm, merged["res_model"], merged["res_id"])
 
 
 # -- accounting ---------------------------------------------------------------------------------

@@ -164,7 +164,10 @@ def _convert_record(orm, model, raw, info, messages):
                 if cell in ("", False, None):
                     values[fname] = False if field.type == "many2one" else [[6, 0, []]]
                     continue
-                values[fname] = _convert_relational(orm, field, sub, cell)
+                def warn(text, field=field, fname=fname):
+                    messages.append(dict(info, type="warning", field=fname,
+                                         message=text % {"field": field.string}))
+                values[fname] = _convert_relational(orm, field, sub, cell, warn)
                 continue
             if value in ("", False, None):
                 values[fname] = False
@@ -246,18 +249,18 @@ def _convert_scalar(orm, field, value):
     return value
 
 
-def _convert_relational(orm, field, sub, cell):
+def _convert_relational(orm, field, sub, cell, warn=None):
     cell = _need_str(cell) if not isinstance(cell, int) else str(cell)
     comodel = field.relation
     if field.type == "many2many":
         ids = []
         for part in [c.strip() for c in cell.split(",") if c.strip()]:
-            ids.append(_reference(orm, field, comodel, sub, part))
+            ids.append(_reference(orm, field, comodel, sub, part, warn))
         return [[6, 0, ids]]
-    return _reference(orm, field, comodel, sub, cell)
+    return _reference(orm, field, comodel, sub, cell, warn)
 
 
-def _reference(orm, field, comodel, sub, value):
+def _reference(orm, field, comodel, sub, value, warn=None):
     if sub == ".id":
         try:
             rid = int(value)
@@ -285,7 +288,10 @@ def _reference(orm, field, comodel, sub, value):
     if not matches:
         raise _ConvError("No matching record found for name '%s' in field '%%(field)s'" % value,
                          {"moreinfo": _action(comodel)})
-    return sorted(matches)[0]
+    if len(matches) > 1 and warn is not None:
+        warn("Found multiple matches for value '%s' in field '%%(field)s' (%d matches)"
+             % (value, len(matches)))
+    return orm.order_ids(comodel, matches, None)[0]
 
 
 def _action(comodel):

@@ -9,8 +9,8 @@ import inspect
 
 from . import business
 from .domain import DomainMatcher
-from .errors import (AppError, UserError, ValidationError, AccessError, constraint_error,
-                     foreign_key_error, missing_error, not_null_error, value_error)
+from .errors import (AccessError, AppError, UserError, foreign_key_error, missing_error,
+                     not_null_error, value_error)
 from .schema import MAGIC_FIELDS
 from .values import convert, read_value
 

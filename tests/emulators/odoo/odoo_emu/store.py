@@ -1,9 +1,9 @@
 """The database: one dict of records per model, plus an undo journal for the running call.
 
 Thread contract: not thread-safe. The server holds one global lock for a whole call; begin()
-starts the call's journal, commit() forgets it, rollback() puts back every record, schema
-change and id sequence the call touched. Records are plain dicts of stored values: scalars,
-False for unset, lists of ids for many2many.
+starts the call's journal, commit() forgets it, rollback() puts back every record and schema
+change the call made (ids are not given back, as with PostgreSQL sequences). Records are plain
+dicts of stored values: scalars, False for unset, lists of ids for many2many.
 """
 
 _ABSENT = object()
@@ -33,20 +33,17 @@ class Store:
         self._saved = None               # (model, id) -> record copy or _ABSENT
         self._saved_fields = None        # model -> previous fields dict
         self._saved_models = None
-        self._saved_seq = None
 
     # -- transactions -------------------------------------------------------------------------
     def begin(self):
         self._saved = {}
         self._saved_fields = {}
         self._saved_models = dict(self.models)
-        self._saved_seq = dict(self.seq)
 
     def commit(self):
         self._saved = None
         self._saved_fields = None
         self._saved_models = None
-        self._saved_seq = None
 
     def rollback(self):
         if self._saved is None:
@@ -69,7 +66,7 @@ class Store:
             else:
                 table[rid] = old
             touched_imd = touched_imd or model == "ir.model.data"
-        self.seq = self._saved_seq
+        # ids are not given back: like PostgreSQL sequences, a rolled-back call burns its ids
         if touched_imd:
             self.rebuild_xmlid_index()
         self.indexes = {}  # rebuilt lazily

@@ -1,0 +1,84 @@
+// The map proposer (`bridgework map propose`): for every source field, a proposed destination
+// field with a confidence (0..1) and a one-line reason, from
+//   1. what a person confirmed before (learned pairs: proposed first),
+//   2. exact and normalised names (case, spaces, accents, x_ prefix, camelCase),
+//   3. a synonym table of concepts in several languages (DOB, birthdate, fecha de nacimiento,
+//      doğum tarihi, Geburtsdatum...; names, phones, email, address parts, zip, gender,
+//      insurance, policy number...),
+//   4. string similarity of the folded names,
+//   5. value profiles of sample values (email, phone, date, money, code, flag) and type
+//      compatibility with the destination field.
+// A field with no good standard target gets a proposed custom field (x_ for Odoo, camelCase for
+// Twenty). A wrong confident match is worse than an unmapped field: below `min_confidence` the
+// field is left unmapped with the reason.
+//
+// Thread contract: a Proposer is immutable after Create; Propose is const and thread-safe.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "connectors/destination_connector.h"
+#include "mapping/map_model.h"
+
+namespace bridgework::mapping {
+
+struct SourceFieldInfo {
+  std::string name;
+  std::vector<std::string> samples;  // a few non-empty values (stay in memory; never logged)
+  bool reference = false;            // the source description says it points at another object
+};
+
+struct Proposal {
+  std::string field;         // source field
+  std::string target_field;  // empty: unmapped
+  std::vector<std::string> transforms;
+  double confidence = 0;
+  std::string reason;
+  bool custom = false;       // a custom field to create
+  std::string custom_type;   // its type (char, date, boolean...)
+};
+
+// Learned pairs: folded source field name -> "<model>.<field>" a person confirmed.
+struct LearnedPairs {
+  std::map<std::string, std::string> pairs;
+};
+StatusOr<LearnedPairs> LoadLearnedPairs(const std::string& path);  // missing file: empty
+// Adds every single-source field of `map` and writes the file (0600).
+Status LearnFromMap(const MapFile& map, const std::string& path);
+
+// The value profile of samples: "email", "phone", "date", "datetime", "money", "int", "bool",
+// "code", "text" or "empty".
+std::string DetectValueType(const std::vector<std::string>& samples);
+
+struct ProposerOptions {
+  double min_confidence = 0.6;
+};
+
+class Proposer {
+ public:
+  Proposer(connectors::DestinationSchema schema, LearnedPairs learned, ProposerOptions options);
+
+  std::vector<Proposal> Propose(const std::string& model,
+                                const std::vector<SourceFieldInfo>& fields) const;
+
+ private:
+  connectors::DestinationSchema schema_;
+  LearnedPairs learned_;
+  ProposerOptions options_;
+};
+
+// A destination schema from the fixture JSON format ({"kind", "models": {model: {field: {type,
+// label, required, relation, selection}}}}, tests/mapping/fixtures/*.json).
+StatusOr<connectors::DestinationSchema> SchemaFromJson(const Json& j);
+
+// The proposal as a map-file object (YAML text, with confidence and reason per field) and as
+// JSON for scripts.
+std::string ProposalYaml(const std::string& object, const std::string& model,
+                         const std::vector<Proposal>& proposals);
+Json ProposalJson(const std::string& object, const std::string& model,
+                  const std::vector<Proposal>& proposals);
+
+}  // namespace bridgework::mapping
