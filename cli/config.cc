@@ -54,7 +54,8 @@ StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::string& di
   BW_RETURN_IF_ERROR(
       CheckKeys(root, "",
                 {"migration", "source", "destination", "map", "run_dir", "redis", "workers",
-                 "fallback_owner", "batch_size", "max_attempts", "lease_seconds"}));
+                 "fallback_owner", "batch_size", "max_attempts", "lease_seconds",
+                 "delta_lookback_seconds"}));
   BW_RETURN_IF_ERROR(Read(root, "migration", "", &c.migration));
   if (c.migration.empty()) return InvalidArgument("config: migration is required");
   for (char ch : c.migration) {
@@ -70,12 +71,16 @@ StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::string& di
   BW_RETURN_IF_ERROR(Read(root, "batch_size", "", &c.batch_size));
   BW_RETURN_IF_ERROR(Read(root, "max_attempts", "", &c.max_attempts));
   BW_RETURN_IF_ERROR(Read(root, "lease_seconds", "", &c.lease_seconds));
+  BW_RETURN_IF_ERROR(Read(root, "delta_lookback_seconds", "", &c.delta_lookback_seconds));
   if (c.workers < 1 || c.workers > 256) return InvalidArgument("config: workers must be 1..256");
   if (c.batch_size < 1 || c.batch_size > 100000) {
     return InvalidArgument("config: batch_size must be 1..100000");
   }
   if (c.max_attempts < 1) return InvalidArgument("config: max_attempts must be at least 1");
   if (c.lease_seconds < 1) return InvalidArgument("config: lease_seconds must be at least 1");
+  if (c.delta_lookback_seconds < 0) {
+    return InvalidArgument("config: delta_lookback_seconds must not be negative");
+  }
   c.map = Resolve(dir, c.map);
   c.run_dir = Resolve(dir, c.run_dir);
 

@@ -65,6 +65,8 @@ struct Config {
   int batch_size = 500;  // records per staged batch
   int max_attempts = 5;  // a task fails for good after this many attempts
   int lease_seconds = 60;
+  // delta reads from the watermark minus this, so a record at the boundary is never skipped.
+  int64_t delta_lookback_seconds = 3600;
 };
 
 StatusOr<Config> LoadConfig(const std::string& path);

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/delta/watermark_store.h"
 #include "cli/verbs.h"
 #include "cli/wiring.h"
 #include "common/ids.h"
@@ -163,8 +164,18 @@ int RunEngine(const Config& config, const EngineRunOptions& options) {
     Status s = CheckMapConfirmed(st->store.get(), config, *map);
     if (!s.ok()) return fail(s.message());
   }
-  auto source = MakeSource(config, nullptr);
+  Json run_options = options.run_options;
+  std::string modified_since = options.modified_since;
+  if (options.before_run) {
+    Status s = options.before_run(st->store.get(), &run_options, &modified_since);
+    if (!s.ok()) return fail(s.message());
+  }
+  StatusOr<std::unique_ptr<connectors::SourceConnector>> source =
+      std::unique_ptr<connectors::SourceConnector>();
+  if (options.source == nullptr) source = MakeSource(config, nullptr);
   if (!source.ok()) return fail(source.status().ToString());
+  connectors::SourceConnector* plan_source =
+      options.source != nullptr ? options.source : source->get();
 
   transport::Context context;
   auto router = transport::BindRouter(&context, options.bind);
@@ -182,7 +193,20 @@ int RunEngine(const Config& config, const EngineRunOptions& options) {
   co.lease = std::chrono::seconds(config.lease_seconds);
   co.max_shards_per_object = std::max(8, config.workers * 8);
   co.stop = &g_stop;
-  coordinator::Coordinator coord(co, router->get(), st->store.get(), source->get(), map.get());
+  co.modified_since = modified_since;
+  if (!run_options.is_null()) {
+    // A shaped run must be a new one: resuming another run would silently drop its options.
+    auto current = st->store->CurrentRun(config.migration);
+    if (!current.ok()) return fail(current.status().ToString());
+    if (*current && (*current)->status == "running") {
+      return fail("run " + (*current)->plan.run_id +
+                  " is still in progress; finish it with `bridgework migrate` first");
+    }
+    Status ro = st->store->SetValue(config.migration, workers::kRunOptionsValue + co.new_run_id,
+                                    run_options.dump());
+    if (!ro.ok()) return fail(ro.ToString());
+  }
+  coordinator::Coordinator coord(co, router->get(), st->store.get(), plan_source, map.get());
   Status s = coord.Start();
   if (!s.ok()) return fail("cannot start the run: " + s.ToString());
   auto folder = RunFolder::Create(config.run_dir, coord.run_id());
@@ -205,7 +229,7 @@ int RunEngine(const Config& config, const EngineRunOptions& options) {
       wo.id = "embedded-" + std::to_string(i);
       wo.endpoint = (*router)->endpoint();
       wo.context = &context;
-      wo.parts = MakePartsFactory();
+      wo.parts = options.parts ? options.parts : MakePartsFactory();
       auto shared = st->store;
       wo.store = [shared](const std::string&) -> StatusOr<std::shared_ptr<state::StateStore>> {
         return shared;
@@ -260,6 +284,16 @@ int RunEngine(const Config& config, const EngineRunOptions& options) {
   result["files"]["failures"] = folder->File("failures.csv");
   result["failed_tasks"] = summary->failed_tasks;
   result["ok"] = failed == 0 && summary->failed_tasks == 0;
+  if (result["ok"] == true && (options.verb == "migrate" || options.verb == "delta")) {
+    auto w = delta::AdvanceWatermark(st->store.get(), config.migration, summary->run_id,
+                                     summary->objects, kWatermarkValue);
+    if (!w.ok()) return fail("cannot record the delta watermark: " + w.status().ToString());
+    result["watermark"] = *w;
+  }
+  if (options.after_run) {
+    Status as = options.after_run(st->store.get(), *folder, summary->run_id, &result);
+    if (!as.ok()) return fail(as.ToString());
+  }
   Status ws = folder->WriteJson(options.verb + ".json", result);
   if (!ws.ok()) return fail(ws.ToString());
   if (summary->failed_tasks > 0) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -37,7 +38,28 @@ struct EngineRunOptions {
   std::string metrics_host = "127.0.0.1";
   int embedded_workers = 0;  // worker threads in this process (embedded mode)
   std::string verb = "migrate";
+
+  // Hooks for the verbs that shape a run (sample, delta; docs/sample-and-delta.md).
+  // Recorded for every worker before a new run starts (workers::kRunOptionsValue); null: none.
+  Json run_options;
+  std::string modified_since;  // the plan's modified_since (a delta run)
+  // Called with the open store after the map check and before the run; may set the run options
+  // and modified_since (copies of the two above). A non-OK status refuses the run.
+  std::function<Status(state::StateStore*, Json* run_options, std::string* modified_since)>
+      before_run;
+  // Called after the run (even with failed records) before <verb>.json is written: adds the
+  // verb's own keys and files to `result`. A non-OK status fails the verb.
+  std::function<Status(state::StateStore*, const RunFolder&, const std::string& run_id,
+                       Json* result)>
+      after_run;
+  // Tests: the parts of every embedded worker and the coordinator's source (unset: the config's).
+  workers::PartsFactory parts;
+  connectors::SourceConnector* source = nullptr;
 };
+
+// The migration value holding the delta watermark (ISO-8601 UTC), advanced by every `migrate`
+// and `delta` run that ends with no failure (cli/delta/watermark_store.h).
+inline constexpr char kWatermarkValue[] = "delta.watermark";
 
 // Runs (or resumes) the migration's run to its end and writes runs/<run-id>/<verb>.json and the
 // failures file. Returns the exit code; writes a one-line reason to stderr when not 0.

@@ -67,17 +67,15 @@ void RunOwners(const std::string& config_path) {
   out["ok"] = resolution->unresolved == 0;
   out["files"] = {folder->File("owners.json"), folder->File("owners.csv"),
                   folder->File("owners.html")};
-  for (const auto& [name, content] :
-       std::vector<std::pair<std::string, std::string>>{{"owners.csv", resolution->ToCsv()},
-                                                        {"owners.html", resolution->ToHtml()}}) {
+  for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
+           {"owners.csv", resolution->ToCsv()}, {"owners.html", resolution->ToHtml()}}) {
     Status w = folder->WriteFile(name, content);
     if (!w.ok()) Fail(kExitFailed, w.ToString());
   }
   Status w = folder->WriteJson("owners.json", out);
   if (!w.ok()) Fail(kExitFailed, w.ToString());
   std::printf("owners: %d matched, %d fallback, %d unresolved (%s)\n", resolution->matched,
-              resolution->fallback, resolution->unresolved,
-              folder->File("owners.html").c_str());
+              resolution->fallback, resolution->unresolved, folder->File("owners.html").c_str());
   if (resolution->unresolved > 0) {
     Status why = wf::CheckOwnersResolved(ctx->map, wf::OwnersStatus(*resolution).dump(), "");
     Fail(kExitFailed, why.message());

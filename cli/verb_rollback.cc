@@ -1,13 +1,106 @@
-// TODO(owner): placeholder until the verb is built; it says so and exits 2.
+// rollback [--run ID]: reverts one run, or the whole migration newest run first, exactly:
+// created records deleted children-first, updated ones restored to their prior values. Safe to
+// run again after a crash part-way (progress is kept in the state store). Writes rollback.json.
+// See docs/workflow.md.
+#include <algorithm>
+#include <cstdio>
+
+#include "cli/engine_run.h"
 #include "cli/run_folder.h"
 #include "cli/verbs.h"
+#include "cli/wiring.h"
+#include "cli/workflow/rollback_runner.h"
+#include "cli/workflow/verb_support.h"
 
 namespace bridgework::cli {
 
+namespace wf = workflow;
+
+namespace {
+
+struct RollbackArgs {
+  std::string config;
+  std::string run;
+  int page_size = 200;
+};
+
+void RunRollback(const RollbackArgs& args) {
+  auto config = LoadConfig(args.config);
+  if (!config.ok()) Fail(kExitUsage, config.status().ToString());
+  auto st = OpenState(*config, /*allow_embedded=*/true);
+  if (!st.ok()) Fail(kExitFailed, st.status().ToString());
+  state::StateStore* store = st->store.get();
+  auto all = store->ListRuns(config->migration);
+  if (!all.ok()) Fail(kExitFailed, all.status().ToString());
+  std::vector<std::string> runs;
+  if (!args.run.empty()) {
+    if (std::find(all->begin(), all->end(), args.run) == all->end()) {
+      Fail(kExitUsage, "migration " + config->migration + " has no run " + args.run);
+    }
+    runs = {args.run};
+  } else {
+    runs.assign(all->rbegin(), all->rend());
+  }
+  auto destination = MakeDestination(*config);
+  if (!destination.ok()) Fail(kExitFailed, "destination: " + destination.status().ToString());
+
+  wf::RollbackOptions options;
+  options.migration = config->migration;
+  options.page_size = args.page_size;
+  auto result = wf::RollbackRuns(store, destination->get(), runs, options);
+
+  std::string run_id = args.run.empty() ? wf::NewWorkflowRunId("rollback") : args.run;
+  auto folder = RunFolder::Open(config->run_dir, run_id);
+  if (!folder.ok()) folder = RunFolder::Create(config->run_dir, run_id);
+  if (!folder.ok()) Fail(kExitFailed, folder.status().ToString());
+  Json out = NewVerbResult("rollback", folder->run_id());
+  out["requested_runs"] = runs;
+  if (result.ok()) {
+    for (auto& [k, v] : result->ToJson().items()) out[k] = v;
+    out["ok"] = result->complete;
+  } else {
+    out["ok"] = false;
+    out["error"] = result.status().ToString();
+  }
+  out["files"] = {folder->File("rollback.json")};
+  Status s = folder->WriteJson("rollback.json", out);
+  if (!s.ok()) Fail(kExitFailed, s.ToString());
+  if (!result.ok()) {
+    Fail(kExitFailed, result.status().ToString() + " (run rollback again to finish)");
+  }
+  int64_t deleted = 0, restored = 0, gone = 0, failed = 0;
+  for (const auto& [o, c] : result->objects) {
+    deleted += c.deleted;
+    restored += c.restored;
+    gone += c.already_gone;
+    failed += c.failed;
+  }
+  std::printf(
+      "rollback: %zu run(s), %lld deleted, %lld restored, %lld already gone, %lld failed "
+      "(%s)\n",
+      result->runs.size(), static_cast<long long>(deleted), static_cast<long long>(restored),
+      static_cast<long long>(gone), static_cast<long long>(failed),
+      folder->File("rollback.json").c_str());
+  if (!result->complete) {
+    const auto& f = result->failures.front();
+    Fail(kExitFailed, std::to_string(result->failures.size()) + " record(s) could not be " +
+                          "reverted, first " + f.key + ": " + f.reason +
+                          "; fix and run rollback again");
+  }
+}
+
+}  // namespace
+
 void RegisterRollback(CLI::App& app) {
-  auto* cmd = app.add_subcommand("rollback", "(not built yet)");
-  cmd->allow_extras();
-  cmd->callback([] { Fail(kExitUsage, "rollback is not built yet"); });
+  auto* cmd = app.add_subcommand("rollback",
+                                 "Revert one run (--run) or the whole migration, children first");
+  auto args = std::make_shared<RollbackArgs>();
+  cmd->add_option("--config", args->config, "migration config file")->required();
+  cmd->add_option("--run", args->run, "the run to revert (default: every run, newest first)");
+  cmd->add_option("--page-size", args->page_size, "manifest entries per Revert call")
+      ->default_val(200)
+      ->check(CLI::Range(1, 100000));
+  cmd->callback([args] { RunRollback(*args); });
 }
 
 }  // namespace bridgework::cli

@@ -47,7 +47,13 @@ struct DestinationSchema {
   std::map<std::string, ModelInfo> models;
   std::set<std::string> modules;  // installed modules / apps ("account", "calendar", ...)
 
-  const FieldInfo* FindField(const std::string& model, const std::string& field) const;
+  // The field, or nullptr when the model or the field is unknown.
+  const FieldInfo* FindField(const std::string& model, const std::string& field) const {
+    auto m = models.find(model);
+    if (m == models.end()) return nullptr;
+    auto f = m->second.fields.find(field);
+    return f == m->second.fields.end() ? nullptr : &f->second;
+  }
 };
 
 // A custom field the map needs.

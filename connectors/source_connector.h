@@ -36,7 +36,13 @@ struct SourceDescription {
   std::string kind;  // "sensei-cloud", "csv", "synthetic", ...
   std::vector<SourceObject> objects;
 
-  const SourceObject* Find(const std::string& object) const;
+  // The object, or nullptr when the source has none of that name.
+  const SourceObject* Find(const std::string& object) const {
+    for (const auto& o : objects) {
+      if (o.name == object) return &o;
+    }
+    return nullptr;
+  }
 };
 
 // A slice of one object that one extract task reads. `token` is the connector's own resume

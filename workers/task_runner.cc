@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "common/logging.h"
+#include "mapping/field_diff.h"
 #include "proto/protocol.h"
 
 namespace bridgework::workers {
@@ -35,7 +36,21 @@ struct RecordState {
   bool unlinked = false;
   bool updated = false;
   bool flagged = false;
+  int unchanged = 0;  // targets skipped because the destination already holds their values
 };
+
+// True when every field of `t` already holds its value in `stored` (equal, or equal after the
+// diff's normalisation). Anything else, or a doubt, means write.
+bool Unchanged(const TargetRecord& t, const connectors::StoredRecord& stored) {
+  if (!stored.exists) return false;
+  mapping::DiffReport d = mapping::DiffRecords({t}, {{t.Key(), stored}});
+  for (const auto& row : d.rows) {
+    if (row.verdict == mapping::Verdict::kDiffers || row.verdict == mapping::Verdict::kMissing) {
+      return false;
+    }
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -62,14 +77,57 @@ TaskRunner::TaskRunner(RunContext context, connectors::SourceConnector* source,
       mapper_(mapper),
       clock_(clock) {}
 
+std::shared_ptr<const TaskRunner::RunOptions> TaskRunner::LoadRunOptions(
+    const std::atomic<bool>& stop, Status* error) {
+  std::lock_guard<std::mutex> lock(options_mu_);
+  if (options_) return options_;
+  std::optional<std::string> text;
+  *error = RetryTransient(
+      [&]() -> Status {
+        BW_ASSIGN_OR_RETURN(text, store_->GetValue(ctx_.migration, kRunOptionsValue + ctx_.run_id));
+        return Status::Ok();
+      },
+      ctx_.retry_budget, stop, clock_);
+  if (!error->ok()) return nullptr;
+  auto o = std::make_shared<RunOptions>();
+  if (text) {
+    Json j = Json::parse(*text, nullptr, false);
+    if (!j.is_object()) {
+      *error = DataLoss("run options of run " + ctx_.run_id + " are unreadable");
+      return nullptr;
+    }
+    o->modified_since = j.value("modified_since", "");
+    o->skip_unchanged = j.value("skip_unchanged", false);
+    if (j.contains("only_ids") && j["only_ids"].is_object()) {
+      for (const auto& [object, ids] : j["only_ids"].items()) {
+        auto& set = o->only_ids[object];
+        for (const auto& id : ids) {
+          if (id.is_string()) set.insert(id.get<std::string>());
+        }
+      }
+    }
+  }
+  if (o->modified_since.empty()) o->modified_since = ctx_.modified_since;
+  options_ = o;
+  return options_;
+}
+
 TaskOutcome TaskRunner::Run(const TaskSpec& task, const std::atomic<bool>& stop) {
   return task.kind == state::TaskKind::kExtract ? Extract(task, stop) : Load(task, stop);
 }
 
 TaskOutcome TaskRunner::Extract(const TaskSpec& task, const std::atomic<bool>& stop) {
   if (source_ == nullptr) return {TaskOutcome::Code::kFatal, "worker has no source", 0, 0};
+  Status options_error;
+  auto run_options = LoadRunOptions(stop, &options_error);
+  if (!run_options) return FromStatus(options_error);
+  const std::set<std::string>* only = nullptr;  // sample runs: the selected ids of this object
+  if (auto it = run_options->only_ids.find(task.object); it != run_options->only_ids.end()) {
+    only = &it->second;
+  }
+  std::string max_modified;  // the latest modified-at read (ISO-8601 UTC text compares in order)
   connectors::ShardSpec shard{task.object, task.shard_index, task.shard_count, task.shard_token};
-  connectors::ReadOptions options{ctx_.modified_since};
+  connectors::ReadOptions options{run_options->modified_since};
   auto cursor = source_->Open(shard, options);
   if (!cursor.ok()) return FromStatus(cursor.status().Annotate("opening " + task.id));
 
@@ -106,9 +164,12 @@ TaskOutcome TaskRunner::Extract(const TaskSpec& task, const std::atomic<bool>& s
     if (!more.ok()) return FromStatus(more.status().Annotate("reading " + task.id));
     if (!*more) break;
     if (row.record) {
+      if (only != nullptr && !only->count(row.record->id)) continue;
+      if (row.record->modified_at > max_modified) max_modified = row.record->modified_at;
       proto::ToStaged(*row.record, batch.add_records());
     } else if (row.error) {
       const RowError& e = *row.error;
+      if (only != nullptr && !only->count(e.record_id)) continue;
       row_errors.push_back(
           {task.object, e.record_id.empty() ? e.file + ":" + std::to_string(e.line) : e.record_id,
            e.field, e.reason, "failed"});
@@ -120,6 +181,15 @@ TaskOutcome TaskRunner::Extract(const TaskSpec& task, const std::atomic<bool>& s
   }
   Status s = stage();
   if (!s.ok()) return FromStatus(s);
+  if (!max_modified.empty()) {
+    s = RetryTransient(
+        [&] {
+          return store_->SetValue(ctx_.migration,
+                                  kMaxModifiedValue + ctx_.run_id + "/" + task.id, max_modified);
+        },
+        ctx_.retry_budget, stop, clock_);
+    if (!s.ok()) return FromStatus(s);
+  }
   return out;
 }
 
@@ -139,6 +209,9 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
   });
   if (!s.ok()) return FromStatus(s);
   if (done) return {};  // a retry of a task that already committed
+  Status options_error;
+  auto run_options = LoadRunOptions(stop, &options_error);
+  if (!run_options) return FromStatus(options_error);
 
   std::string bytes;
   s = retry([&]() -> Status {
@@ -269,6 +342,7 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
     });
     if (!s.ok()) return FromStatus(s);
     std::vector<bool> is_update(keys.size(), false);
+    std::vector<bool> unchanged(keys.size(), false);
     std::map<std::string, std::vector<size_t>> to_read;  // model -> index
     for (size_t j = 0; j < keys.size(); ++j) {
       if (existing[j] && !in_manifest[j]) {
@@ -289,6 +363,10 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
       if (!s.ok()) return FromStatus(s.Annotate("reading prior values"));
       std::vector<ManifestEntry> priors;
       for (size_t n = 0; n < idx.size() && n < stored.size(); ++n) {
+        if (run_options->skip_unchanged && Unchanged(batch_targets[idx[n]], stored[n])) {
+          unchanged[idx[n]] = true;  // nothing to write, so no prior values either
+          continue;
+        }
         ManifestEntry e;
         e.key = keys[idx[n]];
         e.model = mdl;
@@ -300,6 +378,32 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
       }
       s = retry([&] { return store_->RecordPriorValues(m, run, priors); });
       if (!s.ok()) return FromStatus(s);
+    }
+    // Unchanged records (delta re-reads) are not written: they keep their destination id.
+    if (std::find(unchanged.begin(), unchanged.end(), true) != unchanged.end()) {
+      std::vector<std::pair<size_t, size_t>> w2;
+      std::vector<TargetRecord> t2;
+      std::vector<std::string> k2;
+      std::vector<std::optional<std::string>> e2;
+      std::vector<bool> u2;
+      for (size_t j = 0; j < keys.size(); ++j) {
+        if (unchanged[j]) {
+          ids[keys[j]] = *existing[j];
+          ++records[where[j].first].unchanged;
+          continue;
+        }
+        w2.push_back(where[j]);
+        t2.push_back(std::move(batch_targets[j]));
+        k2.push_back(keys[j]);
+        e2.push_back(existing[j]);
+        u2.push_back(is_update[j]);
+      }
+      where = std::move(w2);
+      batch_targets = std::move(t2);
+      keys = std::move(k2);
+      existing = std::move(e2);
+      is_update = std::move(u2);
+      if (batch_targets.empty()) continue;
     }
 
     std::vector<WriteOutcome> outcomes;
@@ -360,7 +464,8 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
       ++commit.unlinked;
     } else if (rs.failed) {
       ++commit.failed;
-    } else if (rs.targets.empty()) {
+    } else if (rs.targets.empty() ||
+               rs.unchanged == static_cast<int>(rs.targets.size())) {
       ++commit.skipped;
     } else {
       ++commit.loaded;

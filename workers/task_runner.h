@@ -11,7 +11,10 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "common/clock.h"
@@ -33,6 +36,19 @@ struct RunContext {
   Duration retry_budget = std::chrono::seconds(120);
 };
 
+// Per-run options a verb records in the store before its run starts, under the migration value
+// kRunOptionsValue + run id (JSON), so that every worker, embedded or distributed, sees them:
+//   {"modified_since": ISO-8601,          // delta: read only records modified since (if the
+//                                         // task's context has none)
+//    "only_ids": {object: [source ids]},  // sample: extract only these records of the objects
+//                                         // listed (others are not staged, not counted as read)
+//    "skip_unchanged": true}              // delta: an existing record whose stored values equal
+//                                         // the mapped ones is skipped, not rewritten
+// Absent: a plain run. Extract tasks also record the latest modified-at they read under
+// kMaxModifiedValue + run id + "/" + task id (for the delta watermark).
+inline constexpr char kRunOptionsValue[] = "run_options/";
+inline constexpr char kMaxModifiedValue[] = "max_modified_at/";
+
 struct TaskOutcome {
   enum class Code { kDone, kTransient, kFatal };
   Code code = Code::kDone;
@@ -53,6 +69,16 @@ class TaskRunner {
  private:
   TaskOutcome Extract(const state::TaskSpec& task, const std::atomic<bool>& stop);
   TaskOutcome Load(const state::TaskSpec& task, const std::atomic<bool>& stop);
+
+  struct RunOptions {
+    std::string modified_since;
+    std::map<std::string, std::set<std::string>> only_ids;
+    bool skip_unchanged = false;
+  };
+  // The run's options from the store, read once (nullptr while the store cannot be read).
+  std::shared_ptr<const RunOptions> LoadRunOptions(const std::atomic<bool>& stop, Status* error);
+  std::mutex options_mu_;
+  std::shared_ptr<const RunOptions> options_;
 
   RunContext ctx_;
   connectors::SourceConnector* source_;

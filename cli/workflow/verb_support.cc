@@ -26,8 +26,7 @@ std::string NewWorkflowRunId(const std::string& verb) {
 }
 
 StatusOr<std::vector<SourceRecord>> ReadAllRecords(connectors::SourceConnector* source,
-                                                   const std::string& object,
-                                                   int64_t* row_errors) {
+                                                   const std::string& object, int64_t* row_errors) {
   std::vector<SourceRecord> out;
   BW_ASSIGN_OR_RETURN(std::vector<connectors::ShardSpec> shards, source->PlanShards(object, 1));
   for (const auto& shard : shards) {

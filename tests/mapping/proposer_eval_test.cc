@@ -133,11 +133,21 @@ Score Evaluate(const char* map_name, const char* kind, bool renamed, const fs::p
       bool in_truth = truth.count(orig) > 0;
       if (in_truth) ++score.truth;
       if (p.target_field.empty()) continue;
+      bool verbose = std::getenv("BW_EVAL_VERBOSE") != nullptr;
       if (in_truth) {
         ++score.proposed;
-        if (truth[orig].count(p.target_field)) ++score.right;
+        if (truth[orig].count(p.target_field)) {
+          ++score.right;
+        } else if (verbose) {
+          std::printf("  wrong %s.%s -> %s (truth %s): %s\n", om.object.c_str(), orig.c_str(),
+                      p.target_field.c_str(), truth[orig].begin()->c_str(), p.reason.c_str());
+        }
       } else if (!used_elsewhere.count(orig)) {
         ++score.proposed;  // proposes a field the map leaves out: wrong
+        if (verbose) {
+          std::printf("  extra %s.%s -> %s\n", om.object.c_str(), orig.c_str(),
+                      p.target_field.c_str());
+        }
       }
     }
   }

@@ -138,8 +138,8 @@ StatusOr<std::string> TwentyApi::UploadFile(const std::string& filename,
     return InvalidArgument("uploadFile: " + answer["errors"][0].value("message", "refused"));
   }
   const Json* data = answer.contains("data") ? &answer["data"] : nullptr;
-  const Json* uploaded = data != nullptr && data->contains("uploadFile") ? &(*data)["uploadFile"]
-                                                                         : nullptr;
+  const Json* uploaded =
+      data != nullptr && data->contains("uploadFile") ? &(*data)["uploadFile"] : nullptr;
   if (uploaded != nullptr && uploaded->is_string()) return uploaded->get<std::string>();
   if (uploaded != nullptr && uploaded->is_object() && uploaded->contains("path") &&
       (*uploaded)["path"].is_string()) {

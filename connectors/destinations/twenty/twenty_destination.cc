@@ -28,13 +28,14 @@ struct UniqueField {
 
 // One record of an Upsert call on its way through.
 struct Item {
-  size_t index = 0;  // into the call's records and outcomes
-  std::string id;    // RecordUuid(migration, key)
-  Json body;         // nested values, with "id"
+  size_t index = 0;         // into the call's records and outcomes
+  std::string id;           // RecordUuid(migration, key)
+  Json body;                // nested values, with "id"
   std::string upload_path;  // a local file to upload into fullPath (attachments), or empty
 };
 
-// The value key naming a local file to upload for an attachment record (docs/destination-twenty.md).
+// The value key naming a local file to upload for an attachment record
+// (docs/destination-twenty.md).
 constexpr const char* kUploadKey = "uploadFromPath";
 
 std::string Str(const Json& j, const char* key) {

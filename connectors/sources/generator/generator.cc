@@ -366,7 +366,7 @@ class Generator {
   std::string Note(uint64_t r) const {
     const auto& s = GetPool("note_sentences");
     int64_t n = 1 + static_cast<int64_t>(r % 5);
-    if (r % 100 == 7) n = 300 + static_cast<int64_t>((r >> 8) % 1500);  // very long notes
+    if (r % 500 == 7) n = 200 + static_cast<int64_t>((r >> 8) % 800);  // very long notes
     std::string out;
     for (int64_t i = 0; i < n; ++i) {
       if (i) out += (i % 6 == 0) ? "\n\n" : ((i % 3 == 0) ? "\n" : " ");

@@ -1,5 +1,8 @@
 // Turns one item of a REST page into a SourceRow, and converts modified-at times between the
-// vendors' notations and ISO-8601 UTC. Pure functions: no I/O, safe from any thread.
+// vendors' notations and ISO-8601 UTC. The REST payload has the export's own JSON shape, so the
+// flattening and the time notations are the bundle reader's (sources::FlattenJson,
+// sources::ParseTime): a record reads the same over REST as from the bundle.
+// Pure functions: no I/O, safe from any thread.
 #pragma once
 
 #include <cstdint>
@@ -12,10 +15,6 @@
 #include "connectors/sources/rest/rest_profile.h"
 
 namespace bridgework::connectors::rest {
-
-// Flattens a JSON value into fields: objects with '.', arrays with an index ("lines.0");
-// null and "" become std::nullopt, numbers and booleans their JSON text.
-void FlattenJson(const Json& value, const std::string& prefix, std::vector<SourceField>* out);
 
 // The item as a record of `object`, or a RowError when it is not a JSON object or has no
 // usable primary key. `where` is the endpoint path and `index` the item's position (1-based)

@@ -4,9 +4,12 @@
 #include "connectors/destinations/twenty/twenty_destination.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 
 #include "common/ids.h"
 #include "common/rate_limiter.h"
@@ -310,6 +313,44 @@ TEST_F(TwentyDestinationTest, WritesEveryObjectWithItsLinks) {
   ASSERT_TRUE(found.ok()) << found.status().ToString();
   EXPECT_EQ(found->size(), 1u);
   EXPECT_EQ((*found)["Delta Care"], IdOf("insurance_carriers", "IC1", "company"));
+}
+
+TEST_F(TwentyDestinationTest, AttachmentsAreUploadedOnceAndLinked) {
+  Start();
+  auto d = Connect();
+  std::string p1 = IdOf("patients", "P1", "person");
+  for (const auto& o : MustUpsert(
+           d.get(), {Rec("people", "patients", "P1", "person", {{"name.firstName", "Ana"}})})) {
+    ASSERT_EQ(o.action, WriteAction::kCreated);
+  }
+  std::string dir = ::testing::TempDir() + "/bw-twenty-attach-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  std::string file = dir + "/consent form.pdf";
+  std::ofstream(file, std::ios::binary) << std::string(3000, 'x');
+  std::vector<TargetRecord> attachments = {
+      Rec("attachments", "documents", "D1", "attachment",
+          {{"personId", p1}, {"fileCategory", "TEXT_DOCUMENT"}, {"uploadFromPath", file}}),
+      Rec("attachments", "documents", "D2", "attachment",
+          {{"personId", p1}, {"uploadFromPath", dir + "/missing.pdf"}})};
+  auto out = MustUpsert(d.get(), attachments);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].action, WriteAction::kCreated) << out[0].error.ToString();
+  EXPECT_EQ(out[1].action, WriteAction::kFailed);
+  Json stored = Row("attachments", out[0].destination_id);
+  EXPECT_EQ(stored["personId"], p1);
+  EXPECT_EQ(stored["name"], "consent form.pdf");
+  auto snap = emu_->Snapshot();
+  ASSERT_TRUE(snap.ok());
+  ASSERT_TRUE((*snap)["files"].contains(stored["fullPath"].get<std::string>())) << snap->dump();
+  EXPECT_EQ((*snap)["files"][stored["fullPath"].get<std::string>()]["size"], 3000);
+  // Again: the record exists, so nothing is uploaded a second time.
+  auto again = MustUpsert(d.get(), {attachments[0]});
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].action, WriteAction::kUnchanged) << again[0].error.ToString();
+  auto after = emu_->Snapshot();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ((*after)["files"].size(), 1u);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(TwentyDestinationTest, TheSameBatchTwiceCreatesNothingNew) {
