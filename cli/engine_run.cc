@@ -16,6 +16,7 @@
 #include "common/logging.h"
 #include "coordinator/http_server.h"
 #include "coordinator/metrics.h"
+#include "mapping/confirmation.h"
 #include "mapping/mapper.h"
 #include "state/redis_state_store.h"
 #include "transport/transport.h"
@@ -42,25 +43,9 @@ std::chrono::milliseconds ConnectDeadline() {
   return std::chrono::seconds(s > 0 ? s : 30);
 }
 
-// The map-confirmation hook (DESIGN guarantee 4). `map confirm` records the confirmed map's
-// content hash under the migration's value "confirmed_map_hash"; a run refuses a map whose hash
-// differs from it.
-Status CheckMapConfirmed(state::StateStore* store, const Config& config,
-                         const mapping::MapFile& map) {
-  auto confirmed = store->GetValue(config.migration, "confirmed_map_hash");
-  if (!confirmed.ok()) return confirmed.status();
-  if (!*confirmed) {
-    if (std::getenv("BW_ALLOW_UNCONFIRMED_MAP") != nullptr) return Status::Ok();
-    return FailedPrecondition("the map " + config.map +
-                              " is not confirmed; run `bridgework map confirm --config " +
-                              config.path + " --by NAME` first");
-  }
-  if (**confirmed != map.content_hash) {
-    return FailedPrecondition("the map " + config.map +
-                              " changed since it was confirmed; confirm it again");
-  }
-  return Status::Ok();
-}
+// The map-confirmation hook (DESIGN guarantee 4): no record moves under a map that a person has
+// not confirmed (`bridgework map confirm`), or that changed since.
+Status CheckMapConfirmed(const Config& config) { return mapping::CheckConfirmed(config.map); }
 
 Json CountersJson(const state::ObjectCounters& c) {
   return Json{{"read", c.read},        {"loaded", c.loaded}, {"updated", c.updated},
@@ -161,7 +146,7 @@ int RunEngine(const Config& config, const EngineRunOptions& options) {
   auto st = OpenState(config, options.embedded_workers > 0);
   if (!st.ok()) return fail(st.status().ToString());
   if (map) {
-    Status s = CheckMapConfirmed(st->store.get(), config, *map);
+    Status s = CheckMapConfirmed(config);
     if (!s.ok()) return fail(s.message());
   }
   Json run_options = options.run_options;

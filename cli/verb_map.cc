@@ -39,9 +39,9 @@ std::string LearnedPath(const Config& config) {
 // The shipped default map of the pair, if there is one.
 std::optional<mapping::MapFile> DefaultMap(const Config& config) {
   std::string name = config.source.kind + "-to-" + config.destination.kind + ".yaml";
-  for (std::filesystem::path dir : {std::filesystem::path(config.dir) / "maps",
-                                    std::filesystem::path("maps"),
-                                    std::filesystem::path(config.map).parent_path()}) {
+  for (std::filesystem::path dir :
+       {std::filesystem::path(config.dir) / "maps", std::filesystem::path("maps"),
+        std::filesystem::path(config.map).parent_path()}) {
     auto m = mapping::LoadMapFile((dir / name).string());
     if (m.ok()) return *m;
   }
@@ -79,11 +79,12 @@ void Propose(const std::string& config_path, const std::string& schema_path, int
   auto desc = (*source)->Describe();
   if (!desc.ok()) Fail(kExitFailed, desc.status().ToString());
 
-  std::string yaml = "# Proposed by `bridgework map propose`; review every field, then run\n"
-                     "# `bridgework map confirm --config FILE --by NAME`.\n"
-                     "pair: " + config->source.kind + "-to-" + config->destination.kind +
-                     "\nsource: " + config->source.kind + "\ndestination: " +
-                     config->destination.kind + "\nobjects:\n";
+  std::string yaml =
+      "# Proposed by `bridgework map propose`; review every field, then run\n"
+      "# `bridgework map confirm --config FILE --by NAME`.\n"
+      "pair: " +
+      config->source.kind + "-to-" + config->destination.kind + "\nsource: " + config->source.kind +
+      "\ndestination: " + config->destination.kind + "\nobjects:\n";
   Json report = Json::array();
   int fields = 0, mapped = 0;
   for (const auto& obj : desc->objects) {
@@ -98,7 +99,8 @@ void Propose(const std::string& config_path, const std::string& schema_path, int
       model = config->destination.kind == "twenty" ? "people" : "res.partner";
     }
     if (model.empty()) {
-      report.push_back(Json{{"object", obj.name}, {"model", ""},
+      report.push_back(Json{{"object", obj.name},
+                            {"model", ""},
                             {"reason", "no target model known for this object: place it by hand"}});
       continue;
     }
@@ -119,7 +121,8 @@ void Propose(const std::string& config_path, const std::string& schema_path, int
           if (!info.count(f.name)) order.push_back(f.name);
           auto& fi = info[f.name];
           fi.name = f.name;
-          if (f.value && !f.value->empty() && fi.samples.size() < 20) fi.samples.push_back(*f.value);
+          if (f.value && !f.value->empty() && fi.samples.size() < 20)
+            fi.samples.push_back(*f.value);
         }
       }
     }
@@ -172,16 +175,16 @@ void Confirm(const std::string& config_path, const std::string& by) {
 void RegisterMap(CLI::App& app) {
   auto* cmd = app.add_subcommand("map", "Propose or confirm the field map");
   cmd->require_subcommand(1);
-  auto* propose = cmd->add_subcommand("propose", "Propose a map with a confidence and reason per field");
+  auto* propose =
+      cmd->add_subcommand("propose", "Propose a map with a confidence and reason per field");
   auto config_path = std::make_shared<std::string>();
   auto schema_path = std::make_shared<std::string>();
   auto samples = std::make_shared<int>(50);
   propose->add_option("--config", *config_path, "migration config (YAML)")->required();
   propose->add_option("--schema", *schema_path, "destination schema JSON instead of the live one");
   propose->add_option("--samples", *samples, "records read per object for value profiles");
-  propose->callback([config_path, schema_path, samples] {
-    Propose(*config_path, *schema_path, *samples);
-  });
+  propose->callback(
+      [config_path, schema_path, samples] { Propose(*config_path, *schema_path, *samples); });
   auto* confirm = cmd->add_subcommand("confirm", "Record that a person approved the map");
   auto confirm_config = std::make_shared<std::string>();
   auto by = std::make_shared<std::string>();

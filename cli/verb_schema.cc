@@ -4,7 +4,6 @@
 // See docs/workflow.md.
 #include <cstdio>
 
-#include "cli/engine_run.h"
 #include "cli/run_folder.h"
 #include "cli/verbs.h"
 #include "cli/wiring.h"
@@ -66,14 +65,8 @@ void RunPlan(const std::string& config_path) {
 void RunApply(const std::string& config_path) {
   Planned p = Plan(config_path);
   const Config& config = p.ctx.config;
-  {
-    auto st = OpenState(config, /*allow_embedded=*/true);
-    if (!st.ok()) Fail(kExitFailed, st.status().ToString());
-    auto confirmed = st->store->GetValue(config.migration, wf::kConfirmedMapHashValue);
-    if (!confirmed.ok()) Fail(kExitFailed, confirmed.status().ToString());
-    Status s = wf::CheckMapConfirmed(p.ctx.map, *confirmed, config.map, config.path);
-    if (!s.ok()) Fail(kExitFailed, s.message());
-  }
+  Status confirmed = wf::CheckMapConfirmed(config.map, config.path);
+  if (!confirmed.ok()) Fail(kExitFailed, confirmed.message());
   std::vector<connectors::SchemaItemResult> results;
   if (!p.plan.to_create.fields.empty() || !p.plan.to_create.records.empty()) {
     auto applied = p.destination->ApplySchema(p.plan.to_create);

@@ -27,7 +27,8 @@ std::string NowIso() {
 }  // namespace
 
 void RegisterValidate(CLI::App& app) {
-  auto* cmd = app.add_subcommand("validate", "Map every source record without writing; list failures");
+  auto* cmd =
+      app.add_subcommand("validate", "Map every source record without writing; list failures");
   auto config_path = std::make_shared<std::string>();
   auto run_id = std::make_shared<std::string>();
   auto limit = std::make_shared<int64_t>(0);
@@ -56,11 +57,11 @@ void RegisterValidate(CLI::App& app) {
     Json result = NewVerbResult("validate", folder->run_id());
     int64_t failed = 0, unreadable = 0;
     for (const auto& [name, o] : report->objects) {
-      result["objects"][name] = Json{{"read", o.read},       {"failed", o.failed},
-                                     {"skipped", o.skipped}, {"flagged", o.unreadable},
-                                     {"loaded", 0},          {"updated", 0},
-                                     {"unlinked", 0},        {"mapped", o.mapped},
-                                     {"placement", o.placement}, {"targets", o.targets}};
+      result["objects"][name] =
+          Json{{"read", o.read},          {"failed", o.failed}, {"skipped", o.skipped},
+               {"flagged", o.unreadable}, {"loaded", 0},        {"updated", 0},
+               {"unlinked", 0},           {"mapped", o.mapped}, {"placement", o.placement},
+               {"targets", o.targets}};
       failed += o.failed;
       unreadable += o.unreadable;
     }

@@ -10,8 +10,8 @@ std::string Norm(std::string_view s) { return ToLowerUtf8(CollapseSpaces(s)); }
 
 std::string Unquote(std::string s) {
   s = TrimCopy(s);
-  if (s.size() >= 2 && ((s.front() == '\'' && s.back() == '\'') ||
-                        (s.front() == '"' && s.back() == '"'))) {
+  if (s.size() >= 2 &&
+      ((s.front() == '\'' && s.back() == '\'') || (s.front() == '"' && s.back() == '"'))) {
     s = s.substr(1, s.size() - 2);
   }
   return s;
@@ -100,10 +100,18 @@ StatusOr<bool> Condition::Matches(const SourceRecord& record, int64_t as_of,
     std::string n = v ? Norm(*v) : std::string();
     bool ok = false;
     switch (c.op) {
-      case Op::kPresent: ok = !n.empty(); break;
-      case Op::kAbsent: ok = n.empty(); break;
-      case Op::kEq: ok = n == c.values[0]; break;
-      case Op::kNe: ok = n != c.values[0]; break;
+      case Op::kPresent:
+        ok = !n.empty();
+        break;
+      case Op::kAbsent:
+        ok = n.empty();
+        break;
+      case Op::kEq:
+        ok = n == c.values[0];
+        break;
+      case Op::kNe:
+        ok = n != c.values[0];
+        break;
       case Op::kIn:
       case Op::kNotIn: {
         bool found = false;

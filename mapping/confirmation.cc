@@ -46,8 +46,11 @@ StatusOr<Confirmation> ConfirmMap(const std::string& map_path, const std::string
   StatusOr<MapFile> map = ParseMapFile(bytes);
   if (!map.ok()) return map.status().Annotate("cannot confirm " + map_path);
   Confirmation c{map_path, Sha256Hex(bytes), by, at};
-  Json j = {{"map", map_path}, {"content_hash", c.content_hash}, {"confirmed_by", by},
-            {"confirmed_at", at}, {"pair", map->pair}};
+  Json j = {{"map", map_path},
+            {"content_hash", c.content_hash},
+            {"confirmed_by", by},
+            {"confirmed_at", at},
+            {"pair", map->pair}};
   BW_RETURN_IF_ERROR(WritePrivate(ConfirmationPath(map_path), j.dump(2) + "\n"));
   return c;
 }

@@ -24,7 +24,9 @@ std::string StripHtml(const std::string& s) {
   return t.ok() ? t->get<std::string>() : s;
 }
 
-bool LooksHtml(const std::string& s) { return s.find('<') != std::string::npos && s.find('>') != std::string::npos; }
+bool LooksHtml(const std::string& s) {
+  return s.find('<') != std::string::npos && s.find('>') != std::string::npos;
+}
 
 // "2024-03-01 10:00:00", "2024-03-01T10:00:00Z", "2024-03-01T10:00:00.000Z" -> comparable form.
 std::optional<std::string> DateForm(const std::string& s) {
@@ -42,7 +44,8 @@ const Json* StoredField(const Json& values, const std::string& field) {
   size_t start = 0;
   while (true) {
     size_t dot = field.find('.', start);
-    std::string part = field.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string part =
+        field.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (!cur->is_object() || !cur->contains(part)) return nullptr;
     cur = &(*cur)[part];
     if (dot == std::string::npos) return cur;
@@ -54,11 +57,20 @@ std::string HtmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -80,10 +92,14 @@ std::string Show(const Json& v) { return v.is_string() ? v.get<std::string>() : 
 
 std::string VerdictName(Verdict v) {
   switch (v) {
-    case Verdict::kEqual: return "equal";
-    case Verdict::kEqualNormalised: return "equal_normalised";
-    case Verdict::kDiffers: return "differs";
-    case Verdict::kMissing: return "missing";
+    case Verdict::kEqual:
+      return "equal";
+    case Verdict::kEqualNormalised:
+      return "equal_normalised";
+    case Verdict::kDiffers:
+      return "differs";
+    case Verdict::kMissing:
+      return "missing";
   }
   return "unknown";
 }
@@ -220,10 +236,13 @@ DiffReport DiffRecords(const std::vector<TargetRecord>& expected,
 Json DiffReport::ToJson() const {
   Json rows_json = Json::array();
   for (const FieldDiff& d : rows) {
-    rows_json.push_back(Json{{"key", d.key},           {"model", d.model},
+    rows_json.push_back(Json{{"key", d.key},
+                             {"model", d.model},
                              {"destination_id", d.destination_id},
-                             {"field", d.field},       {"expected", d.expected},
-                             {"stored", d.stored},     {"verdict", VerdictName(d.verdict)},
+                             {"field", d.field},
+                             {"expected", d.expected},
+                             {"stored", d.stored},
+                             {"verdict", VerdictName(d.verdict)},
                              {"how", d.how}});
   }
   return Json{{"counts", counts}, {"fields", rows_json}};
@@ -247,15 +266,15 @@ std::string DiffReport::ToHtml() const {
       ".missing{background:#fec}.equal_normalised{background:#eef}</style></head><body>"
       "<h1>Field-level diff</h1><p>";
   for (const auto& [v, n] : counts) out += HtmlEscape(v) + ": " + std::to_string(n) + " &nbsp; ";
-  out += "</p><table><tr><th>record</th><th>model</th><th>id</th><th>field</th><th>expected</th>"
-         "<th>stored</th><th>verdict</th><th>how</th></tr>";
+  out +=
+      "</p><table><tr><th>record</th><th>model</th><th>id</th><th>field</th><th>expected</th>"
+      "<th>stored</th><th>verdict</th><th>how</th></tr>";
   for (const FieldDiff& d : rows) {
     std::string v = VerdictName(d.verdict);
-    out += "<tr class=\"" + v + "\"><td>" + HtmlEscape(d.key) + "</td><td>" +
-           HtmlEscape(d.model) + "</td><td>" + HtmlEscape(d.destination_id) + "</td><td>" +
-           HtmlEscape(d.field) + "</td><td>" + HtmlEscape(Show(d.expected)) + "</td><td>" +
-           HtmlEscape(Show(d.stored)) + "</td><td>" + v + "</td><td>" + HtmlEscape(d.how) +
-           "</td></tr>";
+    out += "<tr class=\"" + v + "\"><td>" + HtmlEscape(d.key) + "</td><td>" + HtmlEscape(d.model) +
+           "</td><td>" + HtmlEscape(d.destination_id) + "</td><td>" + HtmlEscape(d.field) +
+           "</td><td>" + HtmlEscape(Show(d.expected)) + "</td><td>" + HtmlEscape(Show(d.stored)) +
+           "</td><td>" + v + "</td><td>" + HtmlEscape(d.how) + "</td></tr>";
   }
   return out + "</table></body></html>\n";
 }

@@ -1,6 +1,6 @@
-#include <algorithm>
-
 #include "mapping/map_model.h"
+
+#include <algorithm>
 
 namespace bridgework::mapping {
 

@@ -57,8 +57,8 @@ struct TargetRule {
   std::string model;  // destination model
   std::vector<FieldRule> fields;
   std::vector<ReferenceRule> references;
-  std::string when;  // optional condition: "<source field> == <value>" / "!= " / "present"
-                     // (full grammar in docs/map-format.md; clauses joined by " and ")
+  std::string when;    // optional condition: "<source field> == <value>" / "!= " / "present"
+                       // (full grammar in docs/map-format.md; clauses joined by " and ")
   std::string module;  // destination module it needs ("calendar"); when missing, the object's
                        // fallback for that module replaces this target
 };
@@ -81,8 +81,8 @@ struct MatchRule {
 };
 
 struct ObjectMap {
-  std::string object;  // source object
-  std::string label;   // the seed's name for it ("Patient Record")
+  std::string object;              // source object
+  std::string label;               // the seed's name for it ("Patient Record")
   std::optional<MatchRule> match;  // set: not written, matched (owners step)
   std::vector<TargetRule> targets;
   std::vector<Fallback> fallbacks;

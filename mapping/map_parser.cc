@@ -1,12 +1,12 @@
 // Reads the YAML map file (docs/map-format.md) into a MapFile. Strict: an unknown key, a wrong
 // type or a missing required key fails with its path ("objects[2].targets[0].fields[3].tooo"),
 // so a typo never silently drops a field. yaml-cpp throws; everything is caught here.
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <yaml-cpp/yaml.h>
 
 #include "common/ids.h"
 #include "mapping/mapper.h"
@@ -112,8 +112,8 @@ Json ToJson(const YAML::Node& node) {
       if (s == "true" || s == "True") return Json(true);
       if (s == "false" || s == "False") return Json(false);
       if (s == "null" || s == "~") return Json();
-      if (!s.empty() && s.find_first_not_of("-0123456789") == std::string::npos &&
-          s != "-" && s.size() < 18 && !(s.size() > 1 && s[0] == '0')) {
+      if (!s.empty() && s.find_first_not_of("-0123456789") == std::string::npos && s != "-" &&
+          s.size() < 18 && !(s.size() > 1 && s[0] == '0')) {
         return Json(std::stoll(s));
       }
       if (!s.empty() && s.find_first_not_of("-0123456789.") == std::string::npos &&
@@ -322,11 +322,10 @@ void ParseCustomField(Reader& r, const YAML::Node& n, const std::string& path,
   c->type = r.Str(n, "type", path, true);
   c->label = r.Str(n, "label", path);
   c->relation = r.Str(n, "relation", path);
-  static const std::set<std::string> kTypes = {"char",     "text",      "html",    "boolean",
-                                               "integer",  "float",     "monetary", "date",
-                                               "datetime", "selection", "many2one", "links",
-                                               "emails",   "phones",    "address",    "currency", "number",
-                                               "rating",   "multi_select"};
+  static const std::set<std::string> kTypes = {
+      "char",    "text",     "html",      "boolean",  "integer",     "float",  "monetary",
+      "date",    "datetime", "selection", "many2one", "links",       "emails", "phones",
+      "address", "currency", "number",    "rating",   "multi_select"};
   if (!r.failed() && !kTypes.count(c->type)) r.Fail(Reader::Join(path, "type"), "unknown type");
   YAML::Node opts = n["options"];
   if (opts && !opts.IsNull()) {

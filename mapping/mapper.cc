@@ -17,8 +17,8 @@ struct Mapper::Compiled {
     std::vector<std::vector<const TransformInfo*>> transforms;  // per field
   };
   struct Object {
-    std::vector<TargetRule> rules;  // effective targets after fallbacks
-    std::vector<Target> targets;    // pointers into `rules`
+    std::vector<TargetRule> rules;    // effective targets after fallbacks
+    std::vector<Target> targets;      // pointers into `rules`
     Json date_args = Json::object();  // source field -> date/datetime options (for conditions)
     bool export_csv = false;
   };
@@ -242,12 +242,11 @@ MapResult Mapper::Apply(const SourceRecord& record) const {
       }
       bool failed = false;
       for (const TransformInfo* info : ct.transforms[i]) {
-        Json args = f.transform_args.contains(info->name) ? f.transform_args[info->name]
-                                                          : Json::object();
+        Json args =
+            f.transform_args.contains(info->name) ? f.transform_args[info->name] : Json::object();
         StatusOr<Json> next = TransformRegistry::Apply(*info, value, args);
         if (!next.ok()) {
-          error(FieldName(f), rule.model + "." + f.to + ": " + next.status().message(),
-                first_raw);
+          error(FieldName(f), rule.model + "." + f.to + ": " + next.status().message(), first_raw);
           failed = true;
           break;
         }
@@ -290,7 +289,9 @@ MapResult Mapper::Apply(const SourceRecord& record) const {
       if (!f.lookup_model.empty()) {
         // Resolved by the writer (ResolveLookups): the destination's own record, by field.
         value = Json{{"$lookup",
-                      {{"model", f.lookup_model}, {"field", f.lookup_field}, {"value", value},
+                      {{"model", f.lookup_model},
+                       {"field", f.lookup_field},
+                       {"value", value},
                        {"many", f.lookup_many}}}};
       }
       out.values[f.to] = std::move(value);

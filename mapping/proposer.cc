@@ -32,114 +32,180 @@ const std::vector<Concept>& Concepts() {
        {"dob", "birthdate", "birth_date", "date_of_birth", "birthday", "born", "geburtsdatum",
         "fecha_de_nacimiento", "fecha_nacimiento", "dogum_tarihi", "date_de_naissance",
         "data_di_nascita", "geboortedatum", "data_de_nascimento", "dateofbirth", "d_o_b"},
-       {"*:x_date_of_birth"}, {"people:dateOfBirth"}, "date", "date"},
+       {"*:x_date_of_birth"},
+       {"people:dateOfBirth"},
+       "date",
+       "date"},
       {"email",
        {"email", "e_mail", "email_address", "mail", "eposta", "e_posta", "correo",
         "correo_electronico", "courriel", "contact_email", "emailaddress", "adresse_email",
         "e_mail_adresse", "primary_email"},
-       {"crm.lead:email_from", "*:email"}, {"people:emails.primaryEmail"}, "email", "char"},
+       {"crm.lead:email_from", "*:email"},
+       {"people:emails.primaryEmail"},
+       "email",
+       "char"},
       {"phone",
        {"phone", "home_phone", "telephone", "tel", "telefon", "telefono", "phone_number",
         "landline", "work_phone", "contact_phone", "telefonnummer", "numero_de_telephone",
         "ev_telefonu", "primary_phone", "claim_phone"},
-       {"*:phone"}, {"people:phones.primaryPhoneNumber", "companies:phone"}, "phone", "char"},
+       {"*:phone"},
+       {"people:phones.primaryPhoneNumber", "companies:phone"},
+       "phone",
+       "char"},
       {"mobile",
-       {"mobile", "mobile_phone", "cell", "cell_phone", "cellphone", "cep", "cep_telefonu",
-        "handy", "handynummer", "movil", "telefono_movil", "portable", "mobile_number",
-        "gsm"},
-       {"*:mobile"}, {"people:phones.additionalPhones"}, "phone", "char"},
+       {"mobile", "mobile_phone", "cell", "cell_phone", "cellphone", "cep", "cep_telefonu", "handy",
+        "handynummer", "movil", "telefono_movil", "portable", "mobile_number", "gsm"},
+       {"*:mobile"},
+       {"people:phones.additionalPhones"},
+       "phone",
+       "char"},
       {"first name",
        {"first_name", "firstname", "given_name", "forename", "fname", "ad", "adi", "nombre",
         "vorname", "prenom", "nome", "voornaam", "name_first", "first"},
-       {}, {"people:name.firstName"}, "", "char"},
+       {},
+       {"people:name.firstName"},
+       "",
+       "char"},
       {"last name",
-       {"last_name", "lastname", "surname", "family_name", "lname", "soyad", "soyadi",
-        "apellido", "apellidos", "nachname", "nom", "nom_de_famille", "cognome", "achternaam",
-        "name_last", "last"},
-       {}, {"people:name.lastName"}, "", "char"},
+       {"last_name", "lastname", "surname", "family_name", "lname", "soyad", "soyadi", "apellido",
+        "apellidos", "nachname", "nom", "nom_de_famille", "cognome", "achternaam", "name_last",
+        "last"},
+       {},
+       {"people:name.lastName"},
+       "",
+       "char"},
       {"gender",
        {"gender", "sex", "cinsiyet", "geschlecht", "sexo", "sexe", "genre"},
-       {"*:x_gender"}, {"people:gender"}, "", "selection"},
+       {"*:x_gender"},
+       {"people:gender"},
+       "",
+       "selection"},
       {"preferred name",
        {"preferred_name", "nickname", "known_as", "rufname", "tercih_edilen_ad"},
-       {"*:x_preferred_name"}, {"people:preferredName"}, "", "char"},
+       {"*:x_preferred_name"},
+       {"people:preferredName"},
+       "",
+       "char"},
       {"city",
        {"city", "town", "il", "sehir", "stadt", "ort", "ciudad", "ville", "citta", "address_city",
         "adres_il", "suburb"},
-       {"*:city"}, {"people:city", "companies:address.addressCity"}, "", "char"},
+       {"*:city"},
+       {"people:city", "companies:address.addressCity"},
+       "",
+       "char"},
       {"zip",
        {"zip", "zip_code", "zipcode", "postal_code", "postcode", "posta_kodu", "plz",
         "postleitzahl", "codigo_postal", "code_postal", "cap", "address_postalcode",
         "adres_posta_kodu", "address_postal_code"},
-       {"*:zip"}, {"people:address.addressPostcode", "companies:address.addressPostcode"}, "",
+       {"*:zip"},
+       {"people:address.addressPostcode", "companies:address.addressPostcode"},
+       "",
        "char"},
       {"street",
        {"street", "street_address", "address_line_1", "address1", "addr1", "adres_satir1",
         "strasse", "calle", "rue", "address_lines_0", "line1"},
-       {"*:street"}, {"people:address.addressStreet1", "companies:address.addressStreet1"}, "",
+       {"*:street"},
+       {"people:address.addressStreet1", "companies:address.addressStreet1"},
+       "",
        "char"},
       {"street2",
        {"street2", "address_line_2", "address2", "addr2", "adres_satir2", "address_lines_1",
         "line2", "apartment", "suite"},
-       {"*:street2"}, {"people:address.addressStreet2", "companies:address.addressStreet2"}, "",
+       {"*:street2"},
+       {"people:address.addressStreet2", "companies:address.addressStreet2"},
+       "",
        "char"},
       {"country",
        {"country", "ulke", "land", "pais", "pays", "paese", "address_country", "adres_ulke",
         "country_code"},
-       {"*:country_id"}, {"people:address.addressCountry", "companies:address.addressCountry"},
-       "", "char"},
+       {"*:country_id"},
+       {"people:address.addressCountry", "companies:address.addressCountry"},
+       "",
+       "char"},
       {"state",
        {"state", "province", "region", "county", "bundesland", "provincia", "eyalet"},
-       {"*:state_id"}, {"people:address.addressState", "companies:address.addressState"}, "",
+       {"*:state_id"},
+       {"people:address.addressState", "companies:address.addressState"},
+       "",
        "char"},
       {"source id",
        {"patient_id", "patientid", "patient_number", "patient_no", "hasta_id", "hasta_no",
         "chart_number", "record_number", "patienten_id", "id_paciente", "numero_patient",
         "source_id", "legacy_id", "external_id"},
-       {"*:x_source_patient_id"}, {"people:sourcePatientId", "companies:sourceId"}, "",
+       {"*:x_source_patient_id"},
+       {"people:sourcePatientId", "companies:sourceId"},
+       "",
        "char"},
       {"policy number",
        {"policy_number", "policy_no", "policy", "police_no", "police_numarasi", "member_number",
         "fund_member_number", "insurance_member_number", "membership_number", "subscriber_id",
         "versichertennummer", "policennummer", "numero_de_poliza", "numero_poliza",
         "insurance_policy_number", "sigorta_police_no", "insurance_membernumber"},
-       {"*:x_insurance_policy_number"}, {"people:insurancePolicyNumber"}, "", "char"},
+       {"*:x_insurance_policy_number"},
+       {"people:insurancePolicyNumber"},
+       "",
+       "char"},
       {"group number",
        {"group_number", "group_no", "grup_no", "group_id", "gruppennummer", "numero_de_grupo",
         "sigorta_grup_no", "insurance_group_number"},
-       {"*:x_insurance_group_number"}, {"people:insuranceGroupNumber", "companies:groupNumber"},
-       "", "char"},
+       {"*:x_insurance_group_number"},
+       {"people:insuranceGroupNumber", "companies:groupNumber"},
+       "",
+       "char"},
       {"created",
        {"created", "created_at", "created_on", "date_created", "creation_date", "kayit_zamani",
         "kayit_tarihi", "erstellt", "erstellt_am", "fecha_de_creacion", "createdat"},
-       {"*:x_legacy_create_date"}, {"people:legacyCreatedAt"}, "", "datetime"},
+       {"*:x_legacy_create_date"},
+       {"people:legacyCreatedAt"},
+       "",
+       "datetime"},
       {"modified",
        {"updated_at", "last_modified", "modified", "modified_at", "modifiedat", "updated_on",
         "guncelleme_zamani", "geaendert", "geandert_am", "fecha_de_modificacion", "updatedat"},
-       {"*:x_legacy_write_date"}, {"people:legacyUpdatedAt"}, "", "datetime"},
+       {"*:x_legacy_write_date"},
+       {"people:legacyUpdatedAt"},
+       "",
+       "datetime"},
       {"consent sms",
        {"consent_sms", "sms_consent", "sms_opt_in", "sms_izni", "sms_reminders", "sms_ok",
         "sms_einwilligung"},
-       {"*:x_consent_sms"}, {"people:consentSms"}, "bool", "boolean"},
+       {"*:x_consent_sms"},
+       {"people:consentSms"},
+       "bool",
+       "boolean"},
       {"consent email",
        {"consent_email", "email_consent", "email_opt_in", "eposta_izni", "email_ok"},
-       {"*:x_consent_email"}, {"people:consentEmail"}, "bool", "boolean"},
+       {"*:x_consent_email"},
+       {"people:consentEmail"},
+       "bool",
+       "boolean"},
       {"consent postal",
        {"consent_postal", "postal_consent", "mail_opt_in", "post_izni"},
-       {"*:x_consent_postal"}, {"people:consentPostal"}, "bool", "boolean"},
+       {"*:x_consent_postal"},
+       {"people:consentPostal"},
+       "bool",
+       "boolean"},
       {"treatment case status",
        {"treatment_case_status", "case_status", "treatment_status", "tedavi_durumu"},
-       {"crm.lead:x_treatment_case_status"}, {"people:treatmentCaseStatus"}, "", "selection"},
+       {"crm.lead:x_treatment_case_status"},
+       {"people:treatmentCaseStatus"},
+       "",
+       "selection"},
       {"organisation name",
-       {"company", "company_name", "practice_name", "organisation", "organization",
-        "clinic_name", "carrier_name", "fund_name", "kurum_adi", "lab_name", "office_name",
-        "location_name", "sube_adi", "firma", "empresa", "payer_name"},
-       {"res.partner:name", "crm.team:name", "res.company:name"}, {"companies:name"}, "",
+       {"company", "company_name", "practice_name", "organisation", "organization", "clinic_name",
+        "carrier_name", "fund_name", "kurum_adi", "lab_name", "office_name", "location_name",
+        "sube_adi", "firma", "empresa", "payer_name"},
+       {"res.partner:name", "crm.team:name", "res.company:name"},
+       {"companies:name"},
+       "",
        "char"},
       {"national id",
        {"tc_kimlik_no", "national_id", "ssn", "social_security_number", "nhs_number",
         "properties_nhsnumber", "dni", "personalausweis"},
-       {"*:x_national_id"}, {"people:nationalId"}, "", "char"},
+       {"*:x_national_id"},
+       {"people:nationalId"},
+       "",
+       "char"},
   };
   return kConcepts;
 }
@@ -164,7 +230,8 @@ std::string DestKey(const std::string& field) {
   for (size_t i = 0; i < field.size(); ++i) {
     char c = field[i];
     if (c >= 'A' && c <= 'Z') {
-      if (i > 0) snake.push_back('_');
+      // A new word where a capital follows a small letter ("dateOfBirth", not "DOB").
+      if (i > 0 && field[i - 1] >= 'a' && field[i - 1] <= 'z') snake.push_back('_');
       snake.push_back(static_cast<char>(c + 32));
     } else {
       snake.push_back(c);
@@ -283,8 +350,10 @@ std::string DetectValueType(const std::vector<std::string>& samples) {
     return "bool";
   }
   if (!DateFormatOf(s, false).empty()) return "date";
-  if (!DateFormatOf(s, true).empty() &&
-      share([](const std::string& v) { return v.find_first_not_of("0123456789") != std::string::npos; }) > 0.5) {
+  if (!DateFormatOf(s, true).empty() && share([](const std::string& v) {
+                                          return v.find_first_not_of("0123456789") !=
+                                                 std::string::npos;
+                                        }) > 0.5) {
     return "datetime";
   }
   if (share([](const std::string& v) {
@@ -301,7 +370,9 @@ std::string DetectValueType(const std::vector<std::string>& samples) {
       }) >= 0.9) {
     return "money";
   }
-  if (share([](const std::string& v) { return v.find_first_not_of("0123456789") == std::string::npos; }) >= 0.95) {
+  if (share([](const std::string& v) {
+        return v.find_first_not_of("0123456789") == std::string::npos;
+      }) >= 0.95) {
     return "int";
   }
   if (share([](const std::string& v) {
@@ -320,7 +391,8 @@ StatusOr<LearnedPairs> LoadLearnedPairs(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   Json j = Json::parse(ss.str(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return DataLoss("learned pairs file " + path + " is unreadable");
+  if (j.is_discarded() || !j.is_object())
+    return DataLoss("learned pairs file " + path + " is unreadable");
   for (const auto& [k, v] : j.value("pairs", Json::object()).items()) {
     if (v.is_string()) out.pairs[k] = v.get<std::string>();
   }
@@ -361,7 +433,7 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
   for (const SourceFieldInfo& f : fields) {
     Proposal p;
     p.field = f.name;
-    std::string key = FoldKey(f.name);
+    std::string key = DestKey(f.name);  // camelCase split, folded
     std::string core = StripPrefixes(key);
     std::string vtype = DetectValueType(f.samples);
     auto finish = [&](const std::string& target, double conf, std::string reason,
@@ -389,6 +461,17 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
       out.push_back(p);
       continue;
     }
+    bool person_model = model == "res.partner" || model == "crm.lead" || model == "people";
+    if (f.primary_key && !person_model) {
+      p.reason = "the record's own id: it becomes the idempotency key (external id)";
+      out.push_back(p);
+      continue;
+    }
+    if (f.modified_at && !person_model) {
+      p.reason = "modification time: used as the delta watermark";
+      out.push_back(p);
+      continue;
+    }
     // 1. Learned pairs.
     auto learned = learned_.pairs.find(key);
     if (learned != learned_.pairs.end() && learned->second.rfind(model + ".", 0) == 0) {
@@ -407,7 +490,8 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
           std::string m = s.substr(0, s.find(':')), field = s.substr(s.find(':') + 1);
           if (m != "*" && m != model) continue;
           if (!FieldExists(schema_, model, field) && !IsCustomName(kind, field)) continue;
-          finish(field, 0.9, std::string("synonym of '") + c.key + "'", c.value_type, c.custom_type);
+          finish(field, 0.9, std::string("synonym of '") + c.key + "'", c.value_type,
+                 c.custom_type);
           break;
         }
         if (p.target_field.empty()) {
@@ -443,9 +527,11 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
       }
     }
     // 5. Value profile alone.
-    if (p.target_field.empty() && vtype == "email" && FieldExists(schema_, model, kind == "twenty" ? "emails" : "email")) {
-      finish(kind == "twenty" ? "emails.primaryEmail" : (model == "crm.lead" ? "email_from" : "email"),
-             0.7, "values are email addresses", "email", "char");
+    if (p.target_field.empty() && vtype == "email" &&
+        FieldExists(schema_, model, kind == "twenty" ? "emails" : "email")) {
+      finish(
+          kind == "twenty" ? "emails.primaryEmail" : (model == "crm.lead" ? "email_from" : "email"),
+          0.7, "values are email addresses", "email", "char");
     }
     // 6. A custom field of the source's own name.
     if (p.target_field.empty()) {
@@ -455,11 +541,15 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
       } else {
         std::string name = kind == "twenty" ? CamelCase(core) : "x_" + core;
         if (name.size() > 60) name = name.substr(0, 60);
-        const char* type = vtype == "date" ? "date" : vtype == "datetime" ? "datetime"
-                          : vtype == "bool" ? "boolean" : vtype == "money" ? "float"
-                          : vtype == "int" ? "integer" : "char";
-        finish(name, 0.62, (p.reason.empty() ? std::string("no standard field") : p.reason) +
-                                   "; keeps the source's own name",
+        const char* type = vtype == "date"       ? "date"
+                           : vtype == "datetime" ? "datetime"
+                           : vtype == "bool"     ? "boolean"
+                           : vtype == "money"    ? "float"
+                           : vtype == "int"      ? "integer"
+                                                 : "char";
+        finish(name, 0.62,
+               (p.reason.empty() ? std::string("no standard field") : p.reason) +
+                   "; keeps the source's own name",
                vtype == "text" || vtype == "code" ? "" : vtype, type);
         p.custom = true;
         p.custom_type = type;
@@ -471,8 +561,8 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
     }
     if (p.confidence < options_.min_confidence) {
       if (!p.target_field.empty()) {
-        p.reason = "unsure (" + std::to_string(static_cast<int>(p.confidence * 100)) +
-                   "%) about " + p.target_field + ": " + p.reason;
+        p.reason = "unsure (" + std::to_string(static_cast<int>(p.confidence * 100)) + "%) about " +
+                   p.target_field + ": " + p.reason;
       }
       p.target_field.clear();
       p.transforms.clear();
@@ -515,8 +605,8 @@ std::string ProposalYaml(const std::string& object, const std::string& model,
                          const std::vector<Proposal>& proposals) {
   auto q = [](const std::string& s) { return Json(s).dump(); };
   std::string out = "  - object: " + q(object) + "\n    targets:\n      - tag: " +
-                    q(model == "res.partner" ? "partner" : "record") + "\n        model: " +
-                    q(model) + "\n        fields:\n";
+                    q(model == "res.partner" ? "partner" : "record") +
+                    "\n        model: " + q(model) + "\n        fields:\n";
   std::string unmapped;
   for (const Proposal& p : proposals) {
     if (p.target_field.empty()) {
@@ -527,8 +617,8 @@ std::string ProposalYaml(const std::string& object, const std::string& model,
     for (const std::string& x : p.transforms) t += (t.empty() ? "" : ", ") + x;
     char conf[16];
     std::snprintf(conf, sizeof(conf), "%.2f", p.confidence);
-    out += "          - {to: " + q(p.target_field) + ", from: " + q(p.field) +
-           ", transforms: [" + t + "], confidence: " + conf + ", reason: " + q(p.reason) + "}\n";
+    out += "          - {to: " + q(p.target_field) + ", from: " + q(p.field) + ", transforms: [" +
+           t + "], confidence: " + conf + ", reason: " + q(p.reason) + "}\n";
   }
   if (!unmapped.empty()) out += "    unmapped:\n" + unmapped;
   return out;

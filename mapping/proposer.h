@@ -29,6 +29,8 @@ struct SourceFieldInfo {
   std::string name;
   std::vector<std::string> samples;  // a few non-empty values (stay in memory; never logged)
   bool reference = false;            // the source description says it points at another object
+  bool primary_key = false;          // the record's own id (becomes the idempotency key)
+  bool modified_at = false;          // the object's modified-at field (the delta watermark)
 };
 
 struct Proposal {
@@ -37,8 +39,8 @@ struct Proposal {
   std::vector<std::string> transforms;
   double confidence = 0;
   std::string reason;
-  bool custom = false;       // a custom field to create
-  std::string custom_type;   // its type (char, date, boolean...)
+  bool custom = false;      // a custom field to create
+  std::string custom_type;  // its type (char, date, boolean...)
 };
 
 // Learned pairs: folded source field name -> "<model>.<field>" a person confirmed.

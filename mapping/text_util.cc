@@ -6,9 +6,8 @@ namespace bridgework::mapping {
 namespace {
 
 bool IsSpaceCp(char32_t c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == 0xA0 ||
-         c == 0xFEFF || c == 0x2007 || c == 0x202F || (c >= 0x2000 && c <= 0x200B) ||
-         c == 0x3000;
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == 0xA0 || c == 0xFEFF ||
+         c == 0x2007 || c == 0x202F || (c >= 0x2000 && c <= 0x200B) || c == 0x3000;
 }
 
 char32_t LowerCp(char32_t c) {
@@ -46,17 +45,30 @@ char32_t UpperCp(char32_t c) {
 // ASCII letters for accented Latin letters (base letter), for FoldKey.
 const char* FoldCp(char32_t c) {
   switch (c) {
-    case 0xDF: return "ss";
-    case 0xE6: case 0xC6: return "ae";
-    case 0xF8: case 0xD8: return "o";
-    case 0x131: case 0x130: return "i";
-    case 0x142: case 0x141: return "l";
-    case 0x111: case 0x110: return "d";
-    case 0x153: case 0x152: return "oe";
-    default: break;
+    case 0xDF:
+      return "ss";
+    case 0xE6:
+    case 0xC6:
+      return "ae";
+    case 0xF8:
+    case 0xD8:
+      return "o";
+    case 0x131:
+    case 0x130:
+      return "i";
+    case 0x142:
+    case 0x141:
+      return "l";
+    case 0x111:
+    case 0x110:
+      return "d";
+    case 0x153:
+    case 0x152:
+      return "oe";
+    default:
+      break;
   }
-  static const char* kLatin1 =
-      "aaaaaaaceeeeiiiidnooooo/ouuuuyty";  // 0xE0..0xFF (lower case block)
+  static const char* kLatin1 = "aaaaaaaceeeeiiiidnooooo/ouuuuyty";  // 0xE0..0xFF (lower case block)
   char32_t l = LowerCp(c);
   if (l >= 0xE0 && l <= 0xFF) {
     static thread_local char buf[2] = {0, 0};
@@ -65,7 +77,8 @@ const char* FoldCp(char32_t c) {
   }
   if (l >= 0x100 && l <= 0x17F) {
     static const char* kExtA =
-        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkkllllllllllnnnnnnnnnoooooooorrrrrrs"
+        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkkllllllllllnnnnnnnnnoooooooorrrrrr"
+        "s"
         "sssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
     static thread_local char buf[2] = {0, 0};
     buf[0] = kExtA[l - 0x100];

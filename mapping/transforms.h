@@ -17,9 +17,9 @@
 namespace bridgework::mapping {
 
 // ---- text (transforms_text.cc) ----
-StatusOr<Json> Trim(const Json& value, const Json& args);            // trim + collapse inner runs
-StatusOr<Json> Lower(const Json& value, const Json& args);           // Unicode-aware for common
-StatusOr<Json> Upper(const Json& value, const Json& args);           // Latin/Cyrillic/Greek/Turkish
+StatusOr<Json> Trim(const Json& value, const Json& args);   // trim + collapse inner runs
+StatusOr<Json> Lower(const Json& value, const Json& args);  // Unicode-aware for common
+StatusOr<Json> Upper(const Json& value, const Json& args);  // Latin/Cyrillic/Greek/Turkish
 StatusOr<Json> TitleCase(const Json& value, const Json& args);
 StatusOr<Json> NullIf(const Json& value, const Json& args);          // {values: ["N/A", "-"]}
 StatusOr<Json> Join(const Json& value, const Json& args);            // list -> text, {sep: " "}
@@ -30,7 +30,7 @@ StatusOr<Json> Prefix(const Json& value, const Json& args);          // {text: "
 StatusOr<Json> TextToHtml(const Json& value, const Json& args);      // escaped <p> and <br>
 StatusOr<Json> TextToMarkdown(const Json& value, const Json& args);  // escaped markdown
 StatusOr<Json> HtmlToText(const Json& value, const Json& args);
-StatusOr<Json> ToText(const Json& value, const Json& args);          // any scalar -> string
+StatusOr<Json> ToText(const Json& value, const Json& args);  // any scalar -> string
 
 // ---- people (transforms_name.cc) ----
 struct PersonName {
@@ -43,7 +43,7 @@ struct PersonName {
 // Parses "Last, First M.", "Dr. First M. Last Jr.", "First Last", single names and non-Latin
 // names (Cyrillic, CJK written family-name first without spaces stays whole in `last`).
 PersonName ParseName(std::string_view text);
-std::string FormatName(const PersonName& name);  // "Dr. First M. Last Jr."
+std::string FormatName(const PersonName& name);                 // "Dr. First M. Last Jr."
 StatusOr<Json> NameJoin(const Json& value, const Json& args);   // [first, last] or [last, first]
 StatusOr<Json> NameSplit(const Json& value, const Json& args);  // {part: first|last|...}
 StatusOr<Json> NameNormalize(const Json& value, const Json& args);  // any form -> "First Last"
@@ -53,7 +53,7 @@ struct PostalAddress {
   std::string street;
   std::string street2;
   std::string city;
-  std::string state_code;    // "CA", "ON", "34" (Turkish plate code is not used: province name)
+  std::string state_code;  // "CA", "ON", "34" (Turkish plate code is not used: province name)
   std::string zip;
   std::string country_code;  // ISO 3166-1 alpha-2
 };
@@ -97,7 +97,8 @@ StatusOr<Json> Float(const Json& value, const Json& args);
 // Money: "$1,234.50", "1.234,50 €", "(12.00)" -> number in `out` units (units|cents|micros)
 // from `in` units (units|cents|micros).
 StatusOr<Json> Money(const Json& value, const Json& args);
-StatusOr<Json> Gender(const Json& value, const Json& args);  // M/F/male/kadın... -> male|female|other
+StatusOr<Json> Gender(const Json& value,
+                      const Json& args);  // M/F/male/kadın... -> male|female|other
 
 // ---- dental (transforms_dental.cc) ----
 // Treatment-plan lines "D0120|14|85.00; D2391|3|150" or JSON [{code, tooth, fee}] -> text lines

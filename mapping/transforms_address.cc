@@ -17,51 +17,97 @@ struct NameCode {
 };
 
 constexpr NameCode kCountries[] = {
-    {"united states", "US"}, {"united states of america", "US"}, {"usa", "US"}, {"u s a", "US"},
-    {"u s", "US"}, {"america", "US"}, {"united kingdom", "GB"}, {"uk", "GB"}, {"u k", "GB"},
-    {"great britain", "GB"}, {"england", "GB"}, {"scotland", "GB"}, {"wales", "GB"},
-    {"northern ireland", "GB"}, {"gb", "GB"}, {"turkey", "TR"}, {"turkiye", "TR"},
-    {"tuerkiye", "TR"}, {"tr", "TR"}, {"germany", "DE"}, {"deutschland", "DE"}, {"de", "DE"},
-    {"canada", "CA"}, {"france", "FR"}, {"spain", "ES"}, {"espana", "ES"}, {"italy", "IT"},
-    {"italia", "IT"}, {"netherlands", "NL"}, {"nederland", "NL"}, {"austria", "AT"},
-    {"osterreich", "AT"}, {"oesterreich", "AT"}, {"switzerland", "CH"}, {"schweiz", "CH"},
-    {"suisse", "CH"}, {"ireland", "IE"}, {"mexico", "MX"}, {"australia", "AU"},
-    {"belgium", "BE"}, {"portugal", "PT"}, {"poland", "PL"}, {"polska", "PL"},
-    {"sweden", "SE"}, {"brazil", "BR"}, {"brasil", "BR"}, {"india", "IN"}, {"russia", "RU"},
-    {"greece", "GR"}, {"cyprus", "CY"}, {"new zealand", "NZ"},
+    {"united states", "US"},
+    {"united states of america", "US"},
+    {"usa", "US"},
+    {"u s a", "US"},
+    {"u s", "US"},
+    {"america", "US"},
+    {"united kingdom", "GB"},
+    {"uk", "GB"},
+    {"u k", "GB"},
+    {"great britain", "GB"},
+    {"england", "GB"},
+    {"scotland", "GB"},
+    {"wales", "GB"},
+    {"northern ireland", "GB"},
+    {"gb", "GB"},
+    {"turkey", "TR"},
+    {"turkiye", "TR"},
+    {"tuerkiye", "TR"},
+    {"tr", "TR"},
+    {"germany", "DE"},
+    {"deutschland", "DE"},
+    {"de", "DE"},
+    {"canada", "CA"},
+    {"france", "FR"},
+    {"spain", "ES"},
+    {"espana", "ES"},
+    {"italy", "IT"},
+    {"italia", "IT"},
+    {"netherlands", "NL"},
+    {"nederland", "NL"},
+    {"austria", "AT"},
+    {"osterreich", "AT"},
+    {"oesterreich", "AT"},
+    {"switzerland", "CH"},
+    {"schweiz", "CH"},
+    {"suisse", "CH"},
+    {"ireland", "IE"},
+    {"mexico", "MX"},
+    {"australia", "AU"},
+    {"belgium", "BE"},
+    {"portugal", "PT"},
+    {"poland", "PL"},
+    {"polska", "PL"},
+    {"sweden", "SE"},
+    {"brazil", "BR"},
+    {"brasil", "BR"},
+    {"india", "IN"},
+    {"russia", "RU"},
+    {"greece", "GR"},
+    {"cyprus", "CY"},
+    {"new zealand", "NZ"},
 };
 
 constexpr NameCode kUsStates[] = {
-    {"alabama", "AL"}, {"alaska", "AK"}, {"arizona", "AZ"}, {"arkansas", "AR"},
-    {"california", "CA"}, {"colorado", "CO"}, {"connecticut", "CT"}, {"delaware", "DE"},
-    {"district of columbia", "DC"}, {"florida", "FL"}, {"georgia", "GA"}, {"hawaii", "HI"},
-    {"idaho", "ID"}, {"illinois", "IL"}, {"indiana", "IN"}, {"iowa", "IA"}, {"kansas", "KS"},
-    {"kentucky", "KY"}, {"louisiana", "LA"}, {"maine", "ME"}, {"maryland", "MD"},
-    {"massachusetts", "MA"}, {"michigan", "MI"}, {"minnesota", "MN"}, {"mississippi", "MS"},
-    {"missouri", "MO"}, {"montana", "MT"}, {"nebraska", "NE"}, {"nevada", "NV"},
-    {"new hampshire", "NH"}, {"new jersey", "NJ"}, {"new mexico", "NM"}, {"new york", "NY"},
-    {"north carolina", "NC"}, {"north dakota", "ND"}, {"ohio", "OH"}, {"oklahoma", "OK"},
-    {"oregon", "OR"}, {"pennsylvania", "PA"}, {"rhode island", "RI"}, {"south carolina", "SC"},
-    {"south dakota", "SD"}, {"tennessee", "TN"}, {"texas", "TX"}, {"utah", "UT"},
-    {"vermont", "VT"}, {"virginia", "VA"}, {"washington", "WA"}, {"west virginia", "WV"},
-    {"wisconsin", "WI"}, {"wyoming", "WY"}, {"puerto rico", "PR"},
+    {"alabama", "AL"},        {"alaska", "AK"},         {"arizona", "AZ"},
+    {"arkansas", "AR"},       {"california", "CA"},     {"colorado", "CO"},
+    {"connecticut", "CT"},    {"delaware", "DE"},       {"district of columbia", "DC"},
+    {"florida", "FL"},        {"georgia", "GA"},        {"hawaii", "HI"},
+    {"idaho", "ID"},          {"illinois", "IL"},       {"indiana", "IN"},
+    {"iowa", "IA"},           {"kansas", "KS"},         {"kentucky", "KY"},
+    {"louisiana", "LA"},      {"maine", "ME"},          {"maryland", "MD"},
+    {"massachusetts", "MA"},  {"michigan", "MI"},       {"minnesota", "MN"},
+    {"mississippi", "MS"},    {"missouri", "MO"},       {"montana", "MT"},
+    {"nebraska", "NE"},       {"nevada", "NV"},         {"new hampshire", "NH"},
+    {"new jersey", "NJ"},     {"new mexico", "NM"},     {"new york", "NY"},
+    {"north carolina", "NC"}, {"north dakota", "ND"},   {"ohio", "OH"},
+    {"oklahoma", "OK"},       {"oregon", "OR"},         {"pennsylvania", "PA"},
+    {"rhode island", "RI"},   {"south carolina", "SC"}, {"south dakota", "SD"},
+    {"tennessee", "TN"},      {"texas", "TX"},          {"utah", "UT"},
+    {"vermont", "VT"},        {"virginia", "VA"},       {"washington", "WA"},
+    {"west virginia", "WV"},  {"wisconsin", "WI"},      {"wyoming", "WY"},
+    {"puerto rico", "PR"},
 };
 
 constexpr NameCode kCaProvinces[] = {
-    {"alberta", "AB"}, {"british columbia", "BC"}, {"manitoba", "MB"}, {"new brunswick", "NB"},
-    {"newfoundland and labrador", "NL"}, {"nova scotia", "NS"}, {"ontario", "ON"},
-    {"prince edward island", "PE"}, {"quebec", "QC"}, {"saskatchewan", "SK"},
-    {"northwest territories", "NT"}, {"nunavut", "NU"}, {"yukon", "YT"},
+    {"alberta", "AB"},       {"british columbia", "BC"},          {"manitoba", "MB"},
+    {"new brunswick", "NB"}, {"newfoundland and labrador", "NL"}, {"nova scotia", "NS"},
+    {"ontario", "ON"},       {"prince edward island", "PE"},      {"quebec", "QC"},
+    {"saskatchewan", "SK"},  {"northwest territories", "NT"},     {"nunavut", "NU"},
+    {"yukon", "YT"},
 };
 
 // Turkish provinces to their plate codes (Odoo's res.country.state codes for TR).
 constexpr NameCode kTrProvinces[] = {
-    {"adana", "01"}, {"ankara", "06"}, {"antalya", "07"}, {"aydin", "09"}, {"balikesir", "10"},
-    {"bursa", "16"}, {"denizli", "20"}, {"diyarbakir", "21"}, {"edirne", "22"},
-    {"erzurum", "25"}, {"eskisehir", "26"}, {"gaziantep", "27"}, {"hatay", "31"},
-    {"mersin", "33"}, {"istanbul", "34"}, {"izmir", "35"}, {"kayseri", "38"},
-    {"kocaeli", "41"}, {"konya", "42"}, {"malatya", "44"}, {"manisa", "45"}, {"mugla", "48"},
-    {"sakarya", "54"}, {"samsun", "55"}, {"tekirdag", "59"}, {"trabzon", "61"}, {"van", "65"},
+    {"adana", "01"},     {"ankara", "06"},  {"antalya", "07"},   {"aydin", "09"},
+    {"balikesir", "10"}, {"bursa", "16"},   {"denizli", "20"},   {"diyarbakir", "21"},
+    {"edirne", "22"},    {"erzurum", "25"}, {"eskisehir", "26"}, {"gaziantep", "27"},
+    {"hatay", "31"},     {"mersin", "33"},  {"istanbul", "34"},  {"izmir", "35"},
+    {"kayseri", "38"},   {"kocaeli", "41"}, {"konya", "42"},     {"malatya", "44"},
+    {"manisa", "45"},    {"mugla", "48"},   {"sakarya", "54"},   {"samsun", "55"},
+    {"tekirdag", "59"},  {"trabzon", "61"}, {"van", "65"},
 };
 
 const char* LookupTable(const NameCode* begin, const NameCode* end, const std::string& key) {
@@ -115,7 +161,8 @@ std::string StateFor(const std::string& country, const std::string& text) {
 }
 
 bool AllDigits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 bool IsUsZip(const std::string& s) {
@@ -163,9 +210,8 @@ bool IsUkPostcode(const std::string& s) {
   if (!std::isalpha(static_cast<unsigned char>(out[0]))) return false;
   bool has_digit = false;
   for (char c : out) has_digit |= std::isdigit(static_cast<unsigned char>(c)) != 0;
-  return has_digit && std::all_of(out.begin(), out.end(), [](unsigned char c) {
-           return std::isalnum(c);
-         });
+  return has_digit &&
+         std::all_of(out.begin(), out.end(), [](unsigned char c) { return std::isalnum(c); });
 }
 
 std::string FormatUkPostcode(const std::string& s) {

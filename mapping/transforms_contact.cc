@@ -9,10 +9,10 @@ namespace bridgework::mapping {
 namespace {
 
 struct PhoneRegion {
-  const char* region;      // ISO 3166-1 alpha-2
-  const char* code;        // country calling code
-  const char* trunk;       // national trunk prefix dropped in E.164 ("" when none)
-  int min_len, max_len;    // national significant number length
+  const char* region;    // ISO 3166-1 alpha-2
+  const char* code;      // country calling code
+  const char* trunk;     // national trunk prefix dropped in E.164 ("" when none)
+  int min_len, max_len;  // national significant number length
 };
 
 // The regions practices in our profiles and seeds use; others can be added here.
@@ -46,9 +46,7 @@ const PhoneRegion* FindByCode(std::string_view digits, size_t* code_len) {
   return nullptr;
 }
 
-bool NanpValid(std::string_view nsn) {
-  return nsn.size() == 10 && nsn[0] >= '2' && nsn[3] >= '2';
-}
+bool NanpValid(std::string_view nsn) { return nsn.size() == 10 && nsn[0] >= '2' && nsn[3] >= '2'; }
 
 // Cuts an extension ("x12", "ext. 12", "#12", "dahili 12") off the end.
 std::string DropExtension(std::string s) {
@@ -57,7 +55,8 @@ std::string DropExtension(std::string s) {
     size_t pos = lower.find(marker);
     if (pos != std::string::npos && pos > 0) {
       bool digits_before = false;
-      for (size_t i = 0; i < pos; ++i) digits_before |= std::isdigit(static_cast<unsigned char>(s[i])) != 0;
+      for (size_t i = 0; i < pos; ++i)
+        digits_before |= std::isdigit(static_cast<unsigned char>(s[i])) != 0;
       if (digits_before) return s.substr(0, pos);
     }
   }
@@ -88,8 +87,8 @@ StatusOr<std::string> PhoneToE164(std::string_view text, std::string_view region
       digits.push_back(static_cast<char>('0' + (c - 0xFF10)));
     } else if (c == '+' && digits.empty()) {
       plus = true;
-    } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' ||
-               c == 0xA0 || c == 0x2013 || c == 0x2010) {
+    } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == 0xA0 ||
+               c == 0x2013 || c == 0x2010) {
       continue;
     } else {
       return Reason("phone number contains letters or symbols");
@@ -160,8 +159,9 @@ StatusOr<std::string> NormalizeEmail(std::string_view text) {
     return Reason("email local part has misplaced dots");
   }
   for (unsigned char c : local) {
-    if (!(std::isalnum(c) || std::string_view("!#$%&'*+-/=?^_`{|}~.").find(static_cast<char>(c)) !=
-                                 std::string_view::npos ||
+    if (!(std::isalnum(c) ||
+          std::string_view("!#$%&'*+-/=?^_`{|}~.").find(static_cast<char>(c)) !=
+              std::string_view::npos ||
           c >= 0x80)) {
       return Reason("email local part has invalid characters");
     }

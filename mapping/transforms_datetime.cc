@@ -168,15 +168,15 @@ const char* kMonthNames[] = {"jan", "feb", "mar", "apr", "may", "jun",
                              "jul", "aug", "sep", "oct", "nov", "dec"};
 // German, Turkish, French, Spanish month names (folded) for day-first vendors.
 const std::pair<const char*, int> kMonthWords[] = {
-    {"januar", 1},   {"februar", 2}, {"marz", 3},     {"maerz", 3},    {"mai", 5},
-    {"juni", 6},     {"juli", 7},    {"oktober", 10}, {"dezember", 12}, {"ocak", 1},
-    {"subat", 2},    {"mart", 3},    {"nisan", 4},    {"mayis", 5},    {"haziran", 6},
-    {"temmuz", 7},   {"agustos", 8}, {"eylul", 9},    {"ekim", 10},    {"kasim", 11},
-    {"aralik", 12},  {"janvier", 1}, {"fevrier", 2},  {"mars", 3},     {"avril", 4},
-    {"juin", 6},     {"juillet", 7}, {"aout", 8},     {"septembre", 9}, {"octobre", 10},
-    {"novembre", 11}, {"decembre", 12}, {"enero", 1}, {"febrero", 2},  {"marzo", 3},
-    {"abril", 4},    {"mayo", 5},    {"junio", 6},    {"julio", 7},    {"agosto", 8},
-    {"septiembre", 9}, {"octubre", 10}, {"noviembre", 11}, {"diciembre", 12}};
+    {"januar", 1},     {"februar", 2},   {"marz", 3},       {"maerz", 3},     {"mai", 5},
+    {"juni", 6},       {"juli", 7},      {"oktober", 10},   {"dezember", 12}, {"ocak", 1},
+    {"subat", 2},      {"mart", 3},      {"nisan", 4},      {"mayis", 5},     {"haziran", 6},
+    {"temmuz", 7},     {"agustos", 8},   {"eylul", 9},      {"ekim", 10},     {"kasim", 11},
+    {"aralik", 12},    {"janvier", 1},   {"fevrier", 2},    {"mars", 3},      {"avril", 4},
+    {"juin", 6},       {"juillet", 7},   {"aout", 8},       {"septembre", 9}, {"octobre", 10},
+    {"novembre", 11},  {"decembre", 12}, {"enero", 1},      {"febrero", 2},   {"marzo", 3},
+    {"abril", 4},      {"mayo", 5},      {"junio", 6},      {"julio", 7},     {"agosto", 8},
+    {"septiembre", 9}, {"octubre", 10},  {"noviembre", 11}, {"diciembre", 12}};
 
 int MonthFromWord(std::string_view word) {
   std::string w = FoldKey(word);
@@ -194,7 +194,8 @@ int MonthFromWord(std::string_view word) {
 // Reads 1..max digits (exactly `max` when `exact`).
 bool ReadNum(std::string_view s, size_t* pos, size_t max, bool exact, int* out) {
   size_t start = *pos;
-  while (*pos < s.size() && *pos - start < max && std::isdigit(static_cast<unsigned char>(s[*pos]))) {
+  while (*pos < s.size() && *pos - start < max &&
+         std::isdigit(static_cast<unsigned char>(s[*pos]))) {
     ++*pos;
   }
   size_t n = *pos - start;
@@ -216,7 +217,8 @@ bool ReadOffset(std::string_view s, size_t* pos, std::optional<int>* out) {
   if (StartsWith(rest, "UTC") || StartsWith(rest, "GMT")) *pos += 3;
   if (*pos < s.size() && (s[*pos] == '+' || s[*pos] == '-')) {
     ++*pos;
-    while (*pos < s.size() && (std::isdigit(static_cast<unsigned char>(s[*pos])) || s[*pos] == ':')) {
+    while (*pos < s.size() &&
+           (std::isdigit(static_cast<unsigned char>(s[*pos])) || s[*pos] == ':')) {
       ++*pos;
     }
   }

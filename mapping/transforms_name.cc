@@ -11,9 +11,9 @@ namespace bridgework::mapping {
 namespace {
 
 bool IsPrefix(const std::string& token) {
-  static const char* kPrefixes[] = {"dr",   "mr",   "mrs",  "ms",   "miss", "mx",    "prof",
-                                    "rev",  "herr", "frau", "bay",  "bayan", "sr",   "sra",
-                                    "srta", "mme",  "mlle", "sir",  "dame", "doc",   "dra"};
+  static const char* kPrefixes[] = {"dr",   "mr",   "mrs",  "ms",  "miss",  "mx",  "prof",
+                                    "rev",  "herr", "frau", "bay", "bayan", "sr",  "sra",
+                                    "srta", "mme",  "mlle", "sir", "dame",  "doc", "dra"};
   std::string k = FoldKey(token);
   for (const char* p : kPrefixes) {
     if (k == p) return true;
@@ -33,8 +33,8 @@ bool IsSuffix(const std::string& token) {
 }
 
 bool IsParticle(const std::string& token) {
-  static const char* kParticles[] = {"van", "von", "de",  "da",  "del", "della", "der", "di",
-                                     "du",  "la",  "le",  "bin", "ibn", "al",    "el",  "dos",
+  static const char* kParticles[] = {"van", "von", "de",  "da",  "del",  "della", "der", "di",
+                                     "du",  "la",  "le",  "bin", "ibn",  "al",    "el",  "dos",
                                      "das", "ter", "ten", "zu",  "bint", "st"};
   std::string k = FoldKey(token);
   for (const char* p : kParticles) {

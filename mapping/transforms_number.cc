@@ -74,11 +74,12 @@ int64_t UnitScale(const std::string& unit) {
 
 StatusOr<bool> ParseBool(std::string_view text) {
   std::string t = FoldKey(text);
-  static const char* kTrue[] = {"y", "yes", "true", "t", "1", "on", "x", "checked", "evet", "e",
-                                "ja", "j", "oui", "si", "da", "opt_in", "optin", "opted_in"};
-  static const char* kFalse[] = {"n",     "no",  "false", "f",   "0",     "off",     "unchecked",
-                                 "hayir", "h",   "nein",  "non", "nee",   "net",     "opt_out",
-                                 "optout", "opted_out", "none"};
+  static const char* kTrue[] = {"y",   "yes",     "true", "t",      "1",     "on",
+                                "x",   "checked", "evet", "e",      "ja",    "j",
+                                "oui", "si",      "da",   "opt_in", "optin", "opted_in"};
+  static const char* kFalse[] = {"n",         "no",      "false",  "f",         "0",   "off",
+                                 "unchecked", "hayir",   "h",      "nein",      "non", "nee",
+                                 "net",       "opt_out", "optout", "opted_out", "none"};
   for (const char* v : kTrue) {
     if (t == v) return true;
   }
@@ -149,12 +150,12 @@ StatusOr<Json> Gender(const Json& value, const Json&) {
   std::optional<std::string> s = ScalarText(value);
   if (!s) return Json();
   std::string t = FoldKey(*s);
-  static const char* kMale[] = {"m", "male", "man", "erkek", "e", "mannlich", "maennlich",
-                                "homme", "h", "masculino", "hombre", "boy"};
-  static const char* kFemale[] = {"f",      "female", "woman",  "kadin", "k",        "w",
-                                  "weiblich", "femme", "femenino", "mujer", "girl"};
-  static const char* kOther[] = {"o", "other", "x", "diverse", "divers", "nonbinary",
-                                 "non_binary", "u", "unknown", "d", "diger", "autre"};
+  static const char* kMale[] = {"m",         "male",  "man", "erkek",     "e",      "mannlich",
+                                "maennlich", "homme", "h",   "masculino", "hombre", "boy"};
+  static const char* kFemale[] = {"f",        "female", "woman",    "kadin", "k",   "w",
+                                  "weiblich", "femme",  "femenino", "mujer", "girl"};
+  static const char* kOther[] = {"o",          "other", "x",       "diverse", "divers", "nonbinary",
+                                 "non_binary", "u",     "unknown", "d",       "diger",  "autre"};
   for (const char* v : kMale) {
     if (t == v) return Json("male");
   }

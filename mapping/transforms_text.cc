@@ -25,12 +25,23 @@ std::string HtmlEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -73,8 +84,9 @@ StatusOr<Json> NullIf(const Json& value, const Json& args) {
   std::optional<std::string> s = ScalarText(value);
   if (!s) return Json();
   std::string t = ToLowerUtf8(CollapseSpaces(*s));
-  std::vector<std::string> markers = {"", "n/a", "na", "none", "null", "nil", "-", "--", "?",
-                                      "unknown", "tbd", "0000-00-00", "00/00/0000"};
+  std::vector<std::string> markers = {"",    "n/a",        "na",        "none", "null",
+                                      "nil", "-",          "--",        "?",    "unknown",
+                                      "tbd", "0000-00-00", "00/00/0000"};
   if (args.is_object() && args.contains("values") && args["values"].is_array()) {
     markers.clear();
     for (const Json& m : args["values"]) {
@@ -216,8 +228,8 @@ StatusOr<Json> HtmlToText(const Json& value, const Json&) {
     }
     if (s[i] == '&') {
       static const std::pair<const char*, const char*> kEntities[] = {
-          {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
-          {"&nbsp;", " "}};
+          {"&amp;", "&"},   {"&lt;", "<"},  {"&gt;", ">"},
+          {"&quot;", "\""}, {"&#39;", "'"}, {"&nbsp;", " "}};
       bool matched = false;
       for (const auto& [ent, ch] : kEntities) {
         if (s.compare(i, std::strlen(ent), ent) == 0) {

@@ -48,9 +48,8 @@ StatusOr<ValidationReport> Validate(const Mapper& mapper, connectors::SourceConn
     }
   };
   for (const connectors::SourceObject& so : desc.objects) {
-    if (!options.objects.empty() &&
-        std::find(options.objects.begin(), options.objects.end(), so.name) ==
-            options.objects.end()) {
+    if (!options.objects.empty() && std::find(options.objects.begin(), options.objects.end(),
+                                              so.name) == options.objects.end()) {
       continue;
     }
     ObjectValidation& ov = report.objects[so.name];
@@ -108,9 +107,10 @@ StatusOr<ValidationReport> Validate(const Mapper& mapper, connectors::SourceConn
 Json ValidationReport::ToJson() const {
   Json objs = Json::object();
   for (const auto& [name, o] : objects) {
-    objs[name] = Json{{"placement", o.placement}, {"read", o.read},   {"unreadable", o.unreadable},
-                      {"mapped", o.mapped},       {"failed", o.failed}, {"skipped", o.skipped},
-                      {"targets", o.targets}};
+    objs[name] =
+        Json{{"placement", o.placement}, {"read", o.read},     {"unreadable", o.unreadable},
+             {"mapped", o.mapped},       {"failed", o.failed}, {"skipped", o.skipped},
+             {"targets", o.targets}};
   }
   Json src = Json::array(), map = Json::array();
   for (const RowError& e : source_errors) src.push_back(e.ToJson());

@@ -35,7 +35,7 @@ struct ValidationReport {
   std::map<std::string, ObjectValidation> objects;
   std::vector<RowError> source_errors;   // from reading
   std::vector<RowError> mapping_errors;  // from the map
-  int64_t dropped_errors = 0;  // beyond ValidateOptions::max_errors
+  int64_t dropped_errors = 0;            // beyond ValidateOptions::max_errors
   std::vector<std::string> fallbacks;    // Mapper::AppliedFallbacks()
 
   Json ToJson() const;

@@ -479,6 +479,7 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
     return Status::Ok();
   });
   if (!s.ok()) return FromStatus(s);
+  (void)committed;  // false: another attempt committed first; the outcome is the same
   TaskOutcome out;
   out.records = static_cast<int64_t>(records.size());
   out.batches = 1;

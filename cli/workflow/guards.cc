@@ -2,21 +2,20 @@
 
 #include <cstdlib>
 
+#include "mapping/confirmation.h"
+
 namespace bridgework::cli::workflow {
 
-Status CheckMapConfirmed(const mapping::MapFile& map, const std::optional<std::string>& confirmed,
-                         const std::string& map_path, const std::string& config_path) {
-  if (!confirmed) {
+Status CheckMapConfirmed(const std::string& map_path, const std::string& config_path) {
+  Status s = mapping::CheckConfirmed(map_path);
+  if (s.ok()) return s;
+  auto recorded = mapping::ReadConfirmation(map_path);
+  if (!recorded.ok() && recorded.status().code() == StatusCode::kNotFound) {
     if (std::getenv("BW_ALLOW_UNCONFIRMED_MAP") != nullptr) return Status::Ok();
-    return FailedPrecondition("the map " + map_path +
-                              " is not confirmed; run `bridgework map confirm --config " +
+    return FailedPrecondition(s.message() + "; run `bridgework map confirm --config " +
                               config_path + " --by NAME` first");
   }
-  if (*confirmed != map.content_hash) {
-    return FailedPrecondition("the map " + map_path +
-                              " changed since it was confirmed; confirm it again");
-  }
-  return Status::Ok();
+  return s;
 }
 
 }  // namespace bridgework::cli::workflow

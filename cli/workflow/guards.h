@@ -1,23 +1,17 @@
 // Preconditions the writing workflow verbs check before they touch the destination: the map is
-// confirmed and unchanged (DESIGN guarantee 4). Same rule and state value as the engine's
-// `migrate` ("confirmed_map_hash", written by `map confirm`; BW_ALLOW_UNCONFIRMED_MAP=1 lets a
-// test or demo run an unconfirmed map, never a changed one).
+// confirmed and unchanged (DESIGN guarantee 4), through mapping::CheckConfirmed (the
+// "<map>.confirmed.json" that `map confirm` writes). BW_ALLOW_UNCONFIRMED_MAP=1 admits a map that
+// was never confirmed (demos, tests), never one changed since its confirmation.
 //
-// Thread contract: pure.
+// Thread contract: reads files only.
 #pragma once
 
-#include <optional>
 #include <string>
 
 #include "common/status.h"
-#include "mapping/map_model.h"
 
 namespace bridgework::cli::workflow {
 
-inline constexpr char kConfirmedMapHashValue[] = "confirmed_map_hash";
-
-// `confirmed`: the stored kConfirmedMapHashValue (nullopt: never confirmed).
-Status CheckMapConfirmed(const mapping::MapFile& map, const std::optional<std::string>& confirmed,
-                         const std::string& map_path, const std::string& config_path);
+Status CheckMapConfirmed(const std::string& map_path, const std::string& config_path);
 
 }  // namespace bridgework::cli::workflow

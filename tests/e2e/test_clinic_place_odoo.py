@@ -5,7 +5,7 @@ import unittest
 from harness import PairCase
 
 
-class ClinicPlaceToOdooTest(PairCase):
+class ClinicPlaceToOdooTest(PairCase, unittest.TestCase):
     SOURCE = "clinic-place"
     DESTINATION = "odoo"
     PAIR = "clinic-place-to-odoo"

@@ -5,7 +5,7 @@ import unittest
 from harness import PairCase
 
 
-class CorePracticeToOdooTest(PairCase):
+class CorePracticeToOdooTest(PairCase, unittest.TestCase):
     SOURCE = "core-practice"
     DESTINATION = "odoo"
     PAIR = "core-practice-to-odoo"

@@ -5,7 +5,7 @@ import unittest
 from harness import PairCase
 
 
-class DrDentesToOdooTest(PairCase):
+class DrDentesToOdooTest(PairCase, unittest.TestCase):
     SOURCE = "dr-dentes"
     DESTINATION = "odoo"
     PAIR = "dr-dentes-to-odoo"

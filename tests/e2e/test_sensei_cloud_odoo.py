@@ -5,7 +5,7 @@ import unittest
 from harness import PairCase
 
 
-class SenseiCloudToOdooTest(PairCase):
+class SenseiCloudToOdooTest(PairCase, unittest.TestCase):
     SOURCE = "sensei-cloud"
     DESTINATION = "odoo"
     PAIR = "sensei-cloud-to-odoo"

@@ -5,7 +5,7 @@ import unittest
 from harness import PairCase
 
 
-class SenseiCloudToTwentyTest(PairCase):
+class SenseiCloudToTwentyTest(PairCase, unittest.TestCase):
     SOURCE = "sensei-cloud"
     DESTINATION = "twenty"
     PAIR = "sensei-cloud-to-twenty"

@@ -15,8 +15,8 @@ class FaultyStateStore : public state::StateStoreWrapper {
   // The next N CommitLoad calls fail (the worker must retry them).
   void FailNextCommits(int n) { fail_commits_ = n; }
 
-  StatusOr<bool> CommitLoad(const std::string& m, const std::string& r,
-                            const state::LoadCommit& c, int64_t now) override {
+  StatusOr<bool> CommitLoad(const std::string& m, const std::string& r, const state::LoadCommit& c,
+                            int64_t now) override {
     if (down_ || fail_commits_.fetch_sub(1) > 0) return Unavailable("injected: redis down");
     return StateStoreWrapper::CommitLoad(m, r, c, now);
   }

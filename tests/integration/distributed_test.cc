@@ -5,11 +5,11 @@
 // the coordinator mid-run and start it again, restart redis-server mid-run. Each run must end with
 // the exact counts per object in runs/<id>/migrate.json and one destination id per source record
 // in the id map (no id issued twice).
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -110,10 +110,10 @@ class Distributed : public ::testing::Test {
 
   void StartWorkers(int n) {
     for (int i = 0; i < n; ++i) {
-      workers_.push_back(Spawn({bin_, "worker", "--connect",
-                                "tcp://127.0.0.1:" + std::to_string(port_), "--id",
-                                "worker-" + std::to_string(workers_.size())},
-                               dir_ + "/worker-" + std::to_string(workers_.size()) + ".log"));
+      workers_.push_back(
+          Spawn({bin_, "worker", "--connect", "tcp://127.0.0.1:" + std::to_string(port_), "--id",
+                 "worker-" + std::to_string(workers_.size())},
+                dir_ + "/worker-" + std::to_string(workers_.size()) + ".log"));
     }
   }
 

@@ -30,8 +30,8 @@ struct Pair {
 };
 
 const Pair kPairs[] = {
-    {"sensei-cloud-to-odoo", "sensei-cloud"},   {"core-practice-to-odoo", "core-practice"},
-    {"dr-dentes-to-odoo", "dr-dentes"},         {"sensei-cloud-to-twenty", "sensei-cloud"},
+    {"sensei-cloud-to-odoo", "sensei-cloud"}, {"core-practice-to-odoo", "core-practice"},
+    {"dr-dentes-to-odoo", "dr-dentes"},       {"sensei-cloud-to-twenty", "sensei-cloud"},
     {"clinic-place-to-odoo", "clinic-place"},
 };
 
@@ -59,8 +59,8 @@ TEST_P(DefaultMapTest, ParsesAndCoversEveryProfileObject) {
   for (const auto& o : map->rebuild_only) placed.insert(o.object);
   for (const auto& o : map->schema_only) placed.insert(o.object);
   for (const auto& o : profile->objects) {
-    EXPECT_TRUE(placed.count(o.name)) << GetParam().map << ": profile object " << o.name
-                                      << " is not placed";
+    EXPECT_TRUE(placed.count(o.name))
+        << GetParam().map << ": profile object " << o.name << " is not placed";
   }
   // Every source field a map reads exists in the profile.
   for (const ObjectMap& om : map->objects) {

@@ -85,8 +85,8 @@ TEST(MapParserTest, BadYamlSaysWhichLine) {
 }
 
 TEST(MapParserTest, DuplicateObjectFails) {
-  StatusOr<MapFile> map = ParseMapFile(
-      "source: a\ndestination: odoo\nobjects:\n  - {object: p}\n  - {object: p}\n");
+  StatusOr<MapFile> map =
+      ParseMapFile("source: a\ndestination: odoo\nobjects:\n  - {object: p}\n  - {object: p}\n");
   ASSERT_FALSE(map.ok());
   EXPECT_NE(map.status().message().find("appears twice"), std::string::npos);
 }

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "mapping/mapper.h"
+
+#include <gtest/gtest.h>
 
 namespace bridgework::mapping {
 namespace {

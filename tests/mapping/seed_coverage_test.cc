@@ -28,7 +28,8 @@ const Row kRows[] = {
     {"sensei-cloud-to-odoo", "Patient Record", "patients", "crm.lead"},
     {"sensei-cloud-to-odoo", "Patient Address", "patients", "res.partner"},
     {"sensei-cloud-to-odoo", "Appointment / Scheduling (past)", "appointments", "mail.activity"},
-    {"sensei-cloud-to-odoo", "Appointment / Scheduling (upcoming)", "appointments", "calendar.event"},
+    {"sensei-cloud-to-odoo", "Appointment / Scheduling (upcoming)", "appointments",
+     "calendar.event"},
     {"sensei-cloud-to-odoo", "Insurance Carrier / Payer", "insurance_carriers", "res.partner"},
     {"sensei-cloud-to-odoo", "Treatment Plan / Procedure Code", "treatment_plans", "mail.message"},
     {"sensei-cloud-to-odoo", "Clinical Notes / Tooth Chart", "clinical_notes", "mail.message"},
@@ -38,7 +39,8 @@ const Row kRows[] = {
     {"sensei-cloud-to-odoo", "Document / Attachment", "documents", "ir.attachment"},
     {"sensei-cloud-to-odoo", "Location / Practice Office", "locations", "crm.team"},
     {"sensei-cloud-to-odoo", "Marketing Opt-In / Consent", "patients", "crm.lead"},
-    {"sensei-cloud-to-odoo", "Custom Dental Property", "custom_property_definitions", "schema_only"},
+    {"sensei-cloud-to-odoo", "Custom Dental Property", "custom_property_definitions",
+     "schema_only"},
     // 001 Core Practice -> Odoo
     {"core-practice-to-odoo", "Patient", "patients", "res.partner"},
     {"core-practice-to-odoo", "Patient (lead)", "patients", "crm.lead"},
@@ -51,8 +53,10 @@ const Row kRows[] = {
     {"core-practice-to-odoo", "Provider (Dentist)", "providers", "match:res.users"},
     {"core-practice-to-odoo", "Practice Location", "locations", "crm.team"},
     {"core-practice-to-odoo", "Recall Schedule", "recall_schedules", "mail.activity"},
-    {"core-practice-to-odoo", "Custom Forms / Intake Data", "custom_property_definitions", "schema_only"},
-    {"core-practice-to-odoo", "Custom Forms / Intake Data (forms)", "intake_forms", "ir.attachment"},
+    {"core-practice-to-odoo", "Custom Forms / Intake Data", "custom_property_definitions",
+     "schema_only"},
+    {"core-practice-to-odoo", "Custom Forms / Intake Data (forms)", "intake_forms",
+     "ir.attachment"},
     // 002 Dr.DENTES -> Odoo
     {"dr-dentes-to-odoo", "Patient Record", "patients", "res.partner"},
     {"dr-dentes-to-odoo", "Appointment (event)", "appointments", "calendar.event"},
@@ -190,7 +194,8 @@ TEST(SeedCoverageTest, SeedCustomFieldsExist) {
     if (c.name != "companyType") continue;
     std::set<std::string> values;
     for (const auto& [v, l] : c.options) values.insert(v);
-    EXPECT_EQ(values, (std::set<std::string>{"INSURANCE_CARRIER", "DENTAL_LAB", "REFERRING_PRACTICE"}));
+    EXPECT_EQ(values,
+              (std::set<std::string>{"INSURANCE_CARRIER", "DENTAL_LAB", "REFERRING_PRACTICE"}));
   }
 }
 

@@ -1,8 +1,9 @@
 // Every built-in transform on messy real-world inputs (and the values the generator plants).
+#include "mapping/transforms.h"
+
 #include <gtest/gtest.h>
 
 #include "mapping/transform_registry.h"
-#include "mapping/transforms.h"
 
 namespace bridgework::mapping {
 namespace {
@@ -46,9 +47,9 @@ TEST(TextTransforms, NullMarkersBecomeNull) {
 TEST(TextTransforms, JoinAndCoalesceSkipEmpty) {
   EXPECT_EQ(Tx("join", Json::array({"a", nullptr, " ", "b"}), {{"sep", ", "}}), "a, b");
   EXPECT_EQ(Tx("coalesce", Json::array({nullptr, "", "x", "y"})), "x");
-  EXPECT_EQ(Tx("concat", Json::array({"PPO", nullptr, "G-1"}),
-                {{"labels", {"Plan", "Policy", "Group"}}}),
-            "Plan: PPO\nGroup: G-1");
+  EXPECT_EQ(
+      Tx("concat", Json::array({"PPO", nullptr, "G-1"}), {{"labels", {"Plan", "Policy", "Group"}}}),
+      "Plan: PPO\nGroup: G-1");
 }
 
 TEST(TextTransforms, TextToHtmlEscapesAndKeepsParagraphs) {
@@ -130,8 +131,7 @@ TEST(NameTransforms, NonLatinNames) {
 
 TEST(NameTransforms, JoinAndSplit) {
   EXPECT_EQ(Tx("name_join", Json::array({" Jane", nullptr, "Doe "})), "Jane Doe");
-  EXPECT_EQ(Tx("name_join", Json::array({"Doe", "Jane"}), {{"format", "last_first"}}),
-            "Jane Doe");
+  EXPECT_EQ(Tx("name_join", Json::array({"Doe", "Jane"}), {{"format", "last_first"}}), "Jane Doe");
   EXPECT_EQ(Tx("name_join", Json::array({"王", "小明"})), "王小明");
   EXPECT_EQ(Tx("name_split", "Smith, John A.", {{"part", "first"}}), "John");
   EXPECT_EQ(Tx("name_split", "Smith, John A.", {{"part", "last"}}), "Smith");
@@ -293,7 +293,7 @@ TEST(DateTransforms, DatetimesGoToUtc) {
   EXPECT_EQ(Tx("datetime", "1709769600123", {{"formats", {"epoch_ms"}}, {"style", "iso"}}),
             "2024-03-07T00:00:00Z");
   EXPECT_EQ(Tx("datetime", "03/07/2024 2:05 PM",
-                {{"formats", {"MM/DD/YYYY h:mm A"}}, {"tz", "America/Chicago"}}),
+               {{"formats", {"MM/DD/YYYY h:mm A"}}, {"tz", "America/Chicago"}}),
             "2024-03-07 20:05:00");
   EXPECT_NE(Fails("datetime", "03/07/2024 25:00", {{"formats", {"MM/DD/YYYY HH:mm"}}}).find("time"),
             std::string::npos);
@@ -349,7 +349,7 @@ TEST(DentalTransforms, TreatmentLines) {
   EXPECT_EQ(Tx("treatment_lines", "D0120|14|85; D2391|3|150.5|Resin composite"),
             "D0120 - tooth 14 - est. 85.00\nD2391 Resin composite - tooth 3 - est. 150.50");
   EXPECT_EQ(Tx("treatment_lines", R"([{"code":"D2740","tooth":"8","fee":"1,100.00"}])",
-                {{"format", "html"}}),
+               {{"format", "html"}}),
             "<ul><li>D2740 - tooth 8 - est. 1100.00</li></ul>");
   EXPECT_NE(Fails("treatment_lines", "|14|85").find("procedure code"), std::string::npos);
 }

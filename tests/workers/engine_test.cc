@@ -106,6 +106,7 @@ struct Engine {
     co.batch_size = 100;
     co.max_attempts = 5;
     co.heartbeat = std::chrono::milliseconds(200);
+    co.lease = std::chrono::seconds(5);
     co.stop = &stop_coordinator;
     coordinator::Coordinator c(co, router.get(), store.get(), source.get(), nullptr);
     BW_RETURN_IF_ERROR(c.Start());
