@@ -51,11 +51,10 @@ StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::string& di
   }
   Config c;
   c.dir = dir;
-  BW_RETURN_IF_ERROR(
-      CheckKeys(root, "",
-                {"migration", "source", "destination", "map", "run_dir", "redis", "workers",
-                 "fallback_owner", "batch_size", "max_attempts", "lease_seconds",
-                 "delta_lookback_seconds"}));
+  BW_RETURN_IF_ERROR(CheckKeys(
+      root, "",
+      {"migration", "source", "destination", "map", "run_dir", "redis", "workers", "fallback_owner",
+       "batch_size", "max_attempts", "lease_seconds", "delta_lookback_seconds"}));
   BW_RETURN_IF_ERROR(Read(root, "migration", "", &c.migration));
   if (c.migration.empty()) return InvalidArgument("config: migration is required");
   for (char ch : c.migration) {

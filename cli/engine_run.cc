@@ -20,6 +20,7 @@
 #include "mapping/mapper.h"
 #include "state/redis_state_store.h"
 #include "transport/transport.h"
+#include "workers/task_runner.h"
 
 namespace bridgework::cli {
 namespace {

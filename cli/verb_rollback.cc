@@ -56,7 +56,8 @@ void RunRollback(const RollbackArgs& args) {
   Json out = NewVerbResult("rollback", folder->run_id());
   out["requested_runs"] = runs;
   if (result.ok()) {
-    for (auto& [k, v] : result->ToJson().items()) out[k] = v;
+    Json details = result->ToJson();
+    for (auto& [k, v] : details.items()) out[k] = v;
     out["ok"] = result->complete;
   } else {
     out["ok"] = false;

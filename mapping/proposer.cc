@@ -393,7 +393,8 @@ StatusOr<LearnedPairs> LoadLearnedPairs(const std::string& path) {
   Json j = Json::parse(ss.str(), nullptr, false);
   if (j.is_discarded() || !j.is_object())
     return DataLoss("learned pairs file " + path + " is unreadable");
-  for (const auto& [k, v] : j.value("pairs", Json::object()).items()) {
+  const Json pairs = j.value("pairs", Json::object());  // a named value: items() refers to it
+  for (const auto& [k, v] : pairs.items()) {
     if (v.is_string()) out.pairs[k] = v.get<std::string>();
   }
   return out;

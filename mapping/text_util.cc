@@ -221,8 +221,8 @@ std::string FoldKey(std::string_view text) {
     if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9')) {
       piece.push_back(static_cast<char>(l));
     } else if (const char* f = FoldCp(c)) {
-      piece = f;
-      if (piece == "/") piece.clear();
+      std::string_view folded(f);
+      if (folded != "/") piece.append(folded.data(), folded.size());
     } else if (l >= 0x80 && l != 0xFFFD && !IsSpaceCp(l) && !(l >= 0x2000 && l <= 0x206F)) {
       AppendUtf8(l, &piece);  // other scripts stay as they are
     }

@@ -10,12 +10,13 @@ class MapFileMapper : public RecordMapper {
   explicit MapFileMapper(std::unique_ptr<mapping::Mapper> m) : m_(std::move(m)) {}
   mapping::MapResult Apply(const SourceRecord& r) const override {
     mapping::MapResult out = m_->Apply(r);
-    // An empty target tag in a reference means the parent's first target.
+    // An empty target tag in a reference means the parent's first target; a parent with no
+    // targets is matched to destination users by `owners`, whose id-map entries use "user".
     for (auto& t : out.targets) {
       for (auto& ref : t.references) {
         if (ref.target.empty()) {
           auto tags = Tags(ref.object);
-          if (!tags.empty()) ref.target = tags.front();
+          ref.target = tags.empty() ? "user" : tags.front();
         }
       }
     }

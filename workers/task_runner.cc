@@ -7,6 +7,8 @@
 
 #include "common/logging.h"
 #include "mapping/field_diff.h"
+#include "mapping/lookups.h"
+#include "mapping/transforms.h"
 #include "proto/protocol.h"
 
 namespace bridgework::workers {
@@ -29,6 +31,23 @@ TaskOutcome FromStatus(const Status& s) {
 }
 
 // Per source record of a load batch: what happened to it.
+// Replaces every {"$file": path} value by the file's bytes, base64-encoded (the form both
+// destinations take: Odoo's ir.attachment.datas, Twenty's upload). A missing or unreadable file
+// fails the record with the source's reason.
+Status ReadAttachments(connectors::SourceConnector* source, TargetRecord* t) {
+  for (auto& [field, value] : t->values.items()) {
+    if (!value.is_object() || !value.contains("$file") || !value["$file"].is_string()) continue;
+    if (source == nullptr) return FailedPrecondition("attachment: this worker has no source");
+    std::string path = value["$file"].get<std::string>();
+    auto bytes = source->ReadAttachment(path);
+    if (!bytes.ok()) return bytes.status().Annotate("attachment in " + field);
+    auto encoded = mapping::Base64(Json(std::move(*bytes)), Json::object());
+    if (!encoded.ok()) return encoded.status().Annotate("attachment in " + field);
+    value = std::move(*encoded);
+  }
+  return Status::Ok();
+}
+
 struct RecordState {
   std::string id;
   std::vector<TargetRecord> targets;
@@ -184,8 +203,8 @@ TaskOutcome TaskRunner::Extract(const TaskSpec& task, const std::atomic<bool>& s
   if (!max_modified.empty()) {
     s = RetryTransient(
         [&] {
-          return store_->SetValue(ctx_.migration,
-                                  kMaxModifiedValue + ctx_.run_id + "/" + task.id, max_modified);
+          return store_->SetValue(ctx_.migration, kMaxModifiedValue + ctx_.run_id + "/" + task.id,
+                                  max_modified);
         },
         ctx_.retry_budget, stop, clock_);
     if (!s.ok()) return FromStatus(s);
@@ -406,6 +425,51 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
       if (batch_targets.empty()) continue;
     }
 
+    // Values naming existing destination records ({"$lookup": ...}: countries, states, activity
+    // types...) become their ids, and attachment paths ({"$file": ...}) their bytes, just
+    // before the write. An unmatched lookup leaves the field unset and flags the record.
+    std::vector<mapping::UnresolvedLookup> unresolved;
+    s = retry([&]() -> Status {
+      BW_ASSIGN_OR_RETURN(unresolved, mapping::ResolveLookups(*destination_, &batch_targets));
+      return Status::Ok();
+    });
+    if (!s.ok()) return FromStatus(s.Annotate("looking up " + model));
+    for (const auto& u : unresolved) {
+      for (size_t j = 0; j < keys.size(); ++j) {
+        if (keys[j] == u.key) records[where[j].first].flagged = true;
+      }
+    }
+    for (size_t j = 0; j < batch_targets.size(); ++j) {
+      Status file_status = ReadAttachments(source_, &batch_targets[j]);
+      if (!file_status.ok()) {
+        RecordState& rs = records[where[j].first];
+        if (!rs.failed) {
+          rs.failed = true;
+          commit.failures.push_back(
+              {task.object, rs.id, tag, file_status.message(), "failed"});
+        }
+      }
+    }
+    {
+      // Records whose attachment could not be read are not written.
+      std::vector<std::pair<size_t, size_t>> w2;
+      std::vector<TargetRecord> t2;
+      std::vector<std::string> k2;
+      std::vector<bool> u2;
+      for (size_t j = 0; j < batch_targets.size(); ++j) {
+        if (records[where[j].first].failed) continue;
+        w2.push_back(where[j]);
+        t2.push_back(std::move(batch_targets[j]));
+        k2.push_back(keys[j]);
+        u2.push_back(is_update[j]);
+      }
+      where = std::move(w2);
+      batch_targets = std::move(t2);
+      keys = std::move(k2);
+      is_update = std::move(u2);
+      if (batch_targets.empty()) continue;
+    }
+
     std::vector<WriteOutcome> outcomes;
     s = retry([&]() -> Status {
       BW_ASSIGN_OR_RETURN(outcomes, destination_->Upsert(m, batch_targets));
@@ -464,8 +528,7 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
       ++commit.unlinked;
     } else if (rs.failed) {
       ++commit.failed;
-    } else if (rs.targets.empty() ||
-               rs.unchanged == static_cast<int>(rs.targets.size())) {
+    } else if (rs.targets.empty() || rs.unchanged == static_cast<int>(rs.targets.size())) {
       ++commit.skipped;
     } else {
       ++commit.loaded;

@@ -170,7 +170,10 @@ Status Worker::Run() {
         switch (env->body_case()) {
           case v1::Envelope::kWelcome: {
             const auto& w = env->welcome();
-            if (w.heartbeat_ms() > 0) heartbeat = std::chrono::milliseconds(w.heartbeat_ms());
+            if (w.heartbeat_ms() > 0) {
+              heartbeat = std::chrono::milliseconds(w.heartbeat_ms());
+              next_heartbeat = std::min(next_heartbeat, now() + heartbeat);
+            }
             if (!I.current || I.current->setup.run_id != w.run_id() ||
                 I.current->setup.config_yaml != w.config_yaml() ||
                 I.current->setup.map_yaml != w.map_yaml() ||

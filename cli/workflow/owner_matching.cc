@@ -100,6 +100,7 @@ StatusOr<std::vector<OwnerCandidate>> CollectOwnerCandidates(
                           source->Open(shard, connectors::ReadOptions{}));
       connectors::SourceRow row;
       while (true) {
+        row = connectors::SourceRow{};
         BW_ASSIGN_OR_RETURN(bool more, cursor->Next(&row));
         if (!more) break;
         if (!row.record) continue;

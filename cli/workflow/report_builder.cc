@@ -196,7 +196,8 @@ std::string RenderReportHtml(const Json& r) {
     b += "</ul>\n";
   }
   b += "<h2>Files</h2>\n<ul>";
-  for (const auto& [f, what] : r.value("files", Json::object()).items()) {
+  const Json files = r.value("files", Json::object());
+  for (const auto& [f, what] : files.items()) {
     b += "<li><a href=\"" + HtmlEscape(f) + "\">" + HtmlEscape(f) +
          "</a>: " + HtmlEscape(what.get<std::string>()) + "</li>";
   }
@@ -265,7 +266,8 @@ std::string RebuildReferenceMarkdown(const Json& ref) {
           "`, " + std::to_string(o.value("count", 0)) + ")\n\n" + o.value("reason", "") + "\n";
     for (const auto& r : o.value("records", Json::array())) {
       md += "\n### " + r.value("id", "") + "\n\n";
-      for (const auto& [k, v] : r.value("fields", Json::object()).items()) {
+      const Json fields = r.value("fields", Json::object());
+      for (const auto& [k, v] : fields.items()) {
         std::string text = v.is_string() ? v.get<std::string>() : (v.is_null() ? "" : v.dump());
         for (auto& c : text) {
           if (c == '\n' || c == '\r') c = ' ';

@@ -77,7 +77,7 @@ StatusOr<RollbackResult> RollbackRuns(state::StateStore* store,
     for (size_t i = start; i < entries.size(); i += page) {
       std::vector<ManifestEntry> slice(entries.begin() + i,
                                        entries.begin() + std::min(entries.size(), i + page));
-      StatusOr<std::vector<RevertOutcome>> outcomes = Internal("not called");
+      StatusOr<std::vector<connectors::RevertOutcome>> outcomes = Internal("not called");
       for (int attempt = 0; attempt < std::max(1, options.max_call_attempts); ++attempt) {
         outcomes = destination->Revert(m, slice);
         if (outcomes.ok() || !outcomes.status().IsTransient()) break;
@@ -87,7 +87,7 @@ StatusOr<RollbackResult> RollbackRuns(state::StateStore* store,
                       "rollback of run " + run + " stopped at entry " + std::to_string(i) + " of " +
                           std::to_string(entries.size()) + ": " + outcomes.status().message());
       }
-      std::map<std::string, const RevertOutcome*> by_key;
+      std::map<std::string, const connectors::RevertOutcome*> by_key;
       for (const auto& o : *outcomes) by_key[o.key] = &o;
       bool clean = true;
       std::vector<std::string> unmapped;

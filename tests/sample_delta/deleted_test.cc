@@ -1,6 +1,6 @@
-#include "cli/delta/deleted_records.h"
-
 #include <gtest/gtest.h>
+
+#include "cli/delta/deleted_records.h"
 
 namespace bridgework::cli::delta {
 namespace {

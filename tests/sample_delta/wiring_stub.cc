@@ -7,8 +7,7 @@ namespace bridgework::cli {
 StatusOr<std::unique_ptr<connectors::SourceConnector>> MakeSource(const Config&, RateLimiter*) {
   return Unimplemented("test: sources are injected");
 }
-StatusOr<std::unique_ptr<connectors::SourceConnector>> MakeRestSource(const Config&,
-                                                                      RateLimiter*) {
+StatusOr<std::unique_ptr<connectors::SourceConnector>> MakeRestSource(const Config&, RateLimiter*) {
   return Unimplemented("test: sources are injected");
 }
 StatusOr<std::unique_ptr<RateLimiter>> MakeSourceRateLimiter(const Config&, const std::string&) {

@@ -33,8 +33,8 @@ class FailingRevert : public connectors::DestinationConnectorWrapper {
  public:
   FailingRevert(connectors::DestinationConnector* t, int ok_calls)
       : DestinationConnectorWrapper(t), ok_calls_(ok_calls) {}
-  StatusOr<std::vector<RevertOutcome>> Revert(const std::string& m,
-                                              const std::vector<ManifestEntry>& e) override {
+  StatusOr<std::vector<connectors::RevertOutcome>> Revert(
+      const std::string& m, const std::vector<ManifestEntry>& e) override {
     if (calls_++ >= ok_calls_) return Internal("injected: destination refused the call");
     for (const auto& x : e) order.push_back(x.key);
     return target()->Revert(m, e);
