@@ -3,6 +3,7 @@
 // and the coordinator's peak resident memory for 1M and 10M planned records. Prints ratios
 // against the 1-worker run and the 1M plan.
 //   engine_bench [patients]   (default 50000 patients = 200,000 records)
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -13,10 +13,14 @@ function(bw_add_test name)
   if(NOT T_LABELS)
     set(T_LABELS unit)
   endif()
+  # The tests find the tree, the build and the binary through these variables. They are passed
+  # through `env` as the test's launcher because gtest_discover_tests (CMake 3.25) splits a
+  # multi-variable ENVIRONMENT property into separate arguments and keeps only the first.
+  set_target_properties(${name} PROPERTIES CROSSCOMPILING_EMULATOR
+    "/usr/bin/env;BW_SOURCE_DIR=${PROJECT_SOURCE_DIR};BW_BINARY_DIR=${PROJECT_BINARY_DIR};BRIDGEWORK=${PROJECT_BINARY_DIR}/cli/bridgework")
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST
-    PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS ${T_LABELS}
-               ENVIRONMENT "BW_SOURCE_DIR=${PROJECT_SOURCE_DIR};BW_BINARY_DIR=${PROJECT_BINARY_DIR};BRIDGEWORK=$<TARGET_FILE:bridgework>")
+    PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS ${T_LABELS})
 endfunction()
 
 # bw_add_python_test(NAME SCRIPT_DIR) runs `python3 -m unittest discover` in a folder.

@@ -261,7 +261,10 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
     mapping::MapResult mapped = mapper_->Apply(r);
     if (!mapped.errors.empty()) {
       records[i].failed = true;
+      // A source field feeding several targets fails once per target: report it once.
+      std::set<std::string> fields_reported;
       for (const auto& e : mapped.errors) {
+        if (!fields_reported.insert(e.field).second) continue;
         commit.failures.push_back({task.object, r.id, e.field, e.reason, "failed"});
       }
     } else {
