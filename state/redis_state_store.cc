@@ -558,9 +558,9 @@ StatusOr<std::vector<AuditEntry>> RedisStateStore::AuditPage(const std::string& 
                                                              int64_t count) {
   // "(" makes the start exclusive (Redis 6.2+), so paging never repeats an entry.
   std::string start = (after_id.empty() || after_id == "0") ? "-" : "(" + after_id;
-  BW_ASSIGN_OR_RETURN(RedisReply r,
-                      Borrow()->Command({"XRANGE", MigrationPrefix(m) + "audit", start, "+",
-                                         "COUNT", std::to_string(count)}));
+  BW_ASSIGN_OR_RETURN(
+      RedisReply r, Borrow()->Command({"XRANGE", MigrationPrefix(m) + "audit", start, "+", "COUNT",
+                                       std::to_string(count)}));
   std::vector<AuditEntry> out;
   for (const auto& e : r.elements) {
     if (e.elements.size() != 2) return Internal("state: XRANGE answered an unexpected shape");
@@ -570,15 +570,24 @@ StatusOr<std::vector<AuditEntry>> RedisStateStore::AuditPage(const std::string& 
     for (size_t k = 0; k + 1 < kv.size(); k += 2) {
       const std::string& f = kv[k].str;
       const RedisReply& v = kv[k + 1];
-      if (f == "run") a.run = v.str;
-      else if (f == "batch") a.batch = v.str;
-      else if (f == "object") a.object = v.str;
-      else if (f == "worker") a.worker = v.str;
-      else if (f == "time_ms") a.time_ms = v.AsInt();
-      else if (f == "created") a.created = v.AsInt();
-      else if (f == "updated") a.updated = v.AsInt();
-      else if (f == "failed") a.failed = v.AsInt();
-      else if (f == "unlinked") a.unlinked = v.AsInt();
+      if (f == "run")
+        a.run = v.str;
+      else if (f == "batch")
+        a.batch = v.str;
+      else if (f == "object")
+        a.object = v.str;
+      else if (f == "worker")
+        a.worker = v.str;
+      else if (f == "time_ms")
+        a.time_ms = v.AsInt();
+      else if (f == "created")
+        a.created = v.AsInt();
+      else if (f == "updated")
+        a.updated = v.AsInt();
+      else if (f == "failed")
+        a.failed = v.AsInt();
+      else if (f == "unlinked")
+        a.unlinked = v.AsInt();
     }
     out.push_back(std::move(a));
   }

@@ -142,8 +142,7 @@ class StateStore {
                                                   int64_t lease_until_ms) = 0;
   // Moves the leases of tasks still being worked on (their worker is alive) to `lease_until_ms`.
   virtual Status ExtendLeases(const std::string& migration, const std::string& run_id,
-                              const std::vector<std::string>& task_ids,
-                              int64_t lease_until_ms) = 0;
+                              const std::vector<std::string>& task_ids, int64_t lease_until_ms) = 0;
   // Tasks whose lease ended before `now_ms`.
   virtual StatusOr<std::vector<std::string>> ExpiredLeases(const std::string& migration,
                                                            const std::string& run_id,
@@ -249,8 +248,8 @@ class StateStoreWrapper : public StateStore {
                                           int64_t until) override {
     return target_->Lease(m, r, k, o, w, until);
   }
-  Status ExtendLeases(const std::string& m, const std::string& r,
-                      const std::vector<std::string>& t, int64_t until) override {
+  Status ExtendLeases(const std::string& m, const std::string& r, const std::vector<std::string>& t,
+                      int64_t until) override {
     return target_->ExtendLeases(m, r, t, until);
   }
   StatusOr<std::vector<std::string>> ExpiredLeases(const std::string& m, const std::string& r,

@@ -448,8 +448,7 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
         RecordState& rs = records[where[j].first];
         if (!rs.failed) {
           rs.failed = true;
-          commit.failures.push_back(
-              {task.object, rs.id, tag, file_status.message(), "failed"});
+          commit.failures.push_back({task.object, rs.id, tag, file_status.message(), "failed"});
         }
       }
     }
