@@ -17,6 +17,11 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(TwentyRateLimitTest, TwentyThousandPeopleKeepTheLimitBusyWithoutA429) {
+#if defined(__SANITIZE_ADDRESS__)
+  // A share-of-the-limit figure measures an optimised client; the sanitizer build is several
+  // times slower and cannot keep the limit busy. The normal build runs this test.
+  GTEST_SKIP() << "throughput share is measured in the optimised build only";
+#endif
   constexpr int kLimit = 20;  // requests per window: 100 batches take about five windows
   constexpr int kWindowMs = 1000;
   constexpr int kPeople = 20000;
