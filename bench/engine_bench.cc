@@ -1,21 +1,36 @@
 // Engine benchmark (not a test): records/s through the null destination in embedded mode (a
-// coordinator and N worker threads over inproc, a private redis-server) with 1, 2 and 4 workers,
-// and the coordinator's peak resident memory for 1M and 10M planned records. Prints ratios
-// against the 1-worker run and the 1M plan.
-//   engine_bench [patients]   (default 50000 patients = 200,000 records)
-#include <spdlog/spdlog.h>
+// coordinator and N worker threads over inproc, as `bridgework migrate` runs them) with 1, 2 and
+// 4 workers, against the 1-worker run of the same invocation; and the coordinator's peak resident
+// memory (VmHWM) for 1M and 10M planned records, each planned in a fresh process of its own.
+//
+//   engine_bench [--patients N] [--workers 1,2,4] [--store redis|memory|both] [--batch N]
+//                [--no-plan]
+//
+// --patients: synthetic patients (each has 2 appointments and 1 note: 4 records), default 50000.
+// --store: redis = a private redis-server on a unix socket, as `migrate` starts one with no
+// `redis:` in its config (the default); memory = the in-process MemoryStateStore (`redis:
+// "memory:"`); both. Every run checks that each record was loaded once (the run's counters) before
+// it is timed.
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
+#include "common/logging.h"
 #include "connectors/destinations/null/null_destination.h"
 #include "connectors/sources/synthetic/synthetic_source.h"
 #include "coordinator/coordinator.h"
+#include "state/embedded_redis.h"
+#include "state/memory_state_store.h"
 #include "state/redis_state_store.h"
 #include "tests/fakes/redis_server.h"
 #include "transport/transport.h"
@@ -33,23 +48,84 @@ connectors::SyntheticSourceOptions Synthetic(int64_t patients) {
   return o;
 }
 
-double Throughput(int workers, int64_t patients) {
-  testing::RedisServer redis;
-  if (!redis.Start()) return 0;
+// VmHWM / VmRSS of this process in KiB.
+long StatusKb(const char* field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  const std::string key = std::string(field) + ":";
+  while (std::getline(in, line)) {
+    if (line.rfind(key, 0) == 0) return std::stol(line.substr(key.size()));
+  }
+  return -1;
+}
+
+// The store of one run; for Redis, a private redis-server (unix socket, append-only file on) in a
+// temporary folder, exactly as `migrate` starts one when its config names no Redis.
+struct BenchStore {
+  std::string dir;
+  std::unique_ptr<state::EmbeddedRedis> redis;
+  std::shared_ptr<state::StateStore> store;
+  ~BenchStore() {
+    store.reset();
+    redis.reset();
+    if (!dir.empty()) std::filesystem::remove_all(dir);
+  }
+};
+
+Status OpenStore(const std::string& kind, BenchStore* out) {
+  if (kind == "memory") {
+    out->store = std::make_shared<state::MemoryStateStore>();
+    return Status::Ok();
+  }
+  out->dir = testing::TempDir();
+  state::EmbeddedRedisOptions eo;
+  eo.dir = out->dir + "/state/bench";
+  BW_ASSIGN_OR_RETURN(out->redis, state::EmbeddedRedis::Start(eo));
   state::RedisStateStoreOptions so;
-  so.url = redis.url();
-  auto st = state::RedisStateStore::Connect(so);
-  if (!st.ok()) return 0;
-  std::shared_ptr<state::StateStore> store(std::move(*st));
+  so.url = out->redis->url();
+  BW_ASSIGN_OR_RETURN(auto st, state::RedisStateStore::Connect(so));
+  out->store = std::shared_ptr<state::StateStore>(std::move(st));
+  return Status::Ok();
+}
+
+struct RunResult {
+  double records_per_s = 0;
+  double seconds = 0;
+  std::string error;
+  double cpu_seconds = 0;  // this process and its redis-server, for the whole run
+};
+
+// CPU seconds used so far by this process and its waited-for children (the redis-server).
+double CpuSeconds() {
+  double total = 0;
+  for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
+    rusage ru{};
+    ::getrusage(who, &ru);
+    total += static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+             static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  }
+  return total;
+}
+
+// One embedded run: `workers` worker threads, the coordinator on this thread, as cli/engine_run.
+int g_batch_size = 500;  // --batch; the config's default batch_size
+
+RunResult ThroughputOnce(const std::string& store_kind, int workers, int64_t patients) {
+  RunResult out;
+  BenchStore bench_store;
+  Status opened = OpenStore(store_kind, &bench_store);
+  if (!opened.ok()) return {0, 0, opened.ToString()};
+  std::shared_ptr<state::StateStore> store = bench_store.store;
   auto source = connectors::NewSyntheticSource(Synthetic(patients));
   transport::Context ctx;
   auto router = transport::BindRouter(&ctx, "inproc://bench");
+  if (!router.ok()) return {0, 0, router.status().ToString()};
   std::atomic<bool> stop{false}, stop_c{false};
   std::vector<std::thread> threads;
   for (int i = 0; i < workers; ++i) {
     threads.emplace_back([&, i] {
       workers::WorkerOptions wo;
-      wo.id = "w" + std::to_string(i);
+      wo.id = "embedded-" + std::to_string(i);
       wo.endpoint = (*router)->endpoint();
       wo.context = &ctx;
       wo.parts = [patients](const workers::WorkerSetup&) -> StatusOr<workers::WorkerParts> {
@@ -68,67 +144,181 @@ double Throughput(int workers, int64_t patients) {
   coordinator::CoordinatorOptions co;
   co.migration = "bench";
   co.new_run_id = "bench-" + std::to_string(workers);
-  co.batch_size = 500;
+  co.batch_size = g_batch_size;
+  co.max_shards_per_object = std::max(8, workers * 8);  // as cli/engine_run.cc
   co.stop = &stop_c;
   coordinator::Coordinator c(co, router->get(), store.get(), source.get(), nullptr);
   auto t0 = std::chrono::steady_clock::now();
-  double rate = 0;
-  if (c.Start().ok()) {
+  Status started = c.Start();
+  if (!started.ok()) {
+    out.error = started.ToString();
+  } else {
     auto s = c.Run();
-    double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (s.ok()) rate = static_cast<double>(patients * 4) / sec;
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!s.ok()) {
+      out.error = s.status().ToString();
+    } else {
+      int64_t loaded = 0;
+      for (const auto& [obj, counters] : s->objects) loaded += counters.loaded;
+      if (loaded != patients * 4 || s->failed_tasks != 0) {
+        out.error = "loaded " + std::to_string(loaded) + " of " + std::to_string(patients * 4);
+      } else {
+        out.records_per_s = static_cast<double>(loaded) / out.seconds;
+      }
+    }
   }
   stop = true;
   for (auto& t : threads) t.join();
-  return rate;
+  return out;
 }
 
-// Plans a run of `records` synthetic records in a child process; returns its peak RSS in MiB.
-double PlanPeakRssMiB(int64_t records, const std::string& redis_url) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    state::RedisStateStoreOptions so;
-    so.url = redis_url;
-    auto st = state::RedisStateStore::Connect(so);
-    if (!st.ok()) ::_exit(2);
-    auto source = connectors::NewSyntheticSource(Synthetic(records / 4));
-    transport::Context ctx;
-    auto router = transport::BindRouter(&ctx, "inproc://plan");
-    std::atomic<bool> stop{true};  // plan, then stop at once
-    coordinator::CoordinatorOptions co;
-    co.migration = "plan-" + std::to_string(records);
-    co.new_run_id = "plan";
-    co.stop = &stop;
-    coordinator::Coordinator c(co, router->get(), st->get(), source.get(), nullptr);
-    ::_exit(c.Start().ok() ? 0 : 3);
-  }
-  int status = 0;
-  rusage ru{};
-  ::wait4(pid, &status, 0, &ru);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
-  return static_cast<double>(ru.ru_maxrss) / 1024.0;
+RunResult Throughput(const std::string& store_kind, int workers, int64_t patients) {
+  const double cpu0 = CpuSeconds();
+  RunResult r = ThroughputOnce(store_kind, workers, patients);  // its store is stopped on return
+  r.cpu_seconds = CpuSeconds() - cpu0;
+  return r;
+}
+
+// The child: plans a run of `records` synthetic records against the Redis at `url` and prints
+// "<VmHWM before planning> <VmHWM after> <extract tasks>" in KiB.
+int PlanChild(int64_t records, const std::string& url) {
+  state::RedisStateStoreOptions so;
+  so.url = url;
+  auto st = state::RedisStateStore::Connect(so);
+  if (!st.ok()) return 2;
+  auto source = connectors::NewSyntheticSource(Synthetic(records / 4));
+  transport::Context ctx;
+  auto router = transport::BindRouter(&ctx, "inproc://plan");
+  if (!router.ok()) return 2;
+  std::atomic<bool> stop{true};
+  coordinator::CoordinatorOptions co;
+  co.migration = "plan-" + std::to_string(records);
+  co.new_run_id = "plan";
+  co.max_shards_per_object = 64;
+  co.stop = &stop;
+  const long before = StatusKb("VmHWM");
+  coordinator::Coordinator c(co, router->get(), st->get(), source.get(), nullptr);
+  if (!c.Start().ok()) return 3;
+  auto counters = (*st)->Counters(co.migration, c.run_id());
+  if (!counters.ok()) return 3;
+  int64_t tasks = 0;
+  for (const auto& [obj, oc] : *counters) tasks += oc.extract_total;
+  std::printf("%ld %ld %lld\n", before, StatusKb("VmHWM"), static_cast<long long>(tasks));
+  return 0;
+}
+
+struct PlanResult {
+  long before_kb = -1, after_kb = -1;
+  long long tasks = 0;
+};
+
+// Runs PlanChild in a fresh process (this binary again), so nothing of the throughput runs is in
+// its memory.
+PlanResult PlanPeak(int64_t records, const std::string& url) {
+  char self[4096];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  PlanResult r;
+  if (n <= 0) return r;
+  self[n] = '\0';
+  std::string cmd =
+      std::string(self) + " --plan-child " + std::to_string(records) + " '" + url + "'";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  if (std::fscanf(p, "%ld %ld %lld", &r.before_kb, &r.after_kb, &r.tasks) != 3) r = PlanResult{};
+  if (::pclose(p) != 0) r = PlanResult{};
+  return r;
+}
+
+std::vector<int> ParseList(const std::string& s) {
+  std::vector<int> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) out.push_back(std::atoi(item.c_str()));
+  return out;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  spdlog::set_level(spdlog::level::warn);
-  int64_t patients = argc > 1 ? std::atoll(argv[1]) : 50000;
-  std::printf("engine_bench: %lld records (3 dependent objects), null destination, embedded\n",
-              static_cast<long long>(patients * 4));
-  double base = 0;
-  for (int w : {1, 2, 4}) {
-    double r = Throughput(w, patients);
-    if (w == 1) base = r;
-    std::printf("  %d worker(s): %9.0f records/s  (x%.2f of 1 worker)\n", w, r,
-                base > 0 ? r / base : 0);
+  SetLogLevel("warn");
+  if (argc == 4 && std::string(argv[1]) == "--plan-child") {
+    return PlanChild(std::atoll(argv[2]), argv[3]);
   }
-  testing::RedisServer redis;
-  if (!redis.Start()) return 1;
-  double m1 = PlanPeakRssMiB(1'000'000, redis.url());
-  double m10 = PlanPeakRssMiB(10'000'000, redis.url());
-  std::printf("  coordinator peak RSS, plan of  1M records: %.1f MiB\n", m1);
-  std::printf("  coordinator peak RSS, plan of 10M records: %.1f MiB  (x%.2f of 1M)\n", m10,
-              m1 > 0 ? m10 / m1 : 0);
-  return 0;
+  int64_t patients = 50000;
+  std::vector<int> worker_counts = {1, 2, 4};
+  std::vector<std::string> stores = {"redis"};
+  bool plan = true;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--patients") {
+      patients = std::atoll(next().c_str());
+    } else if (a == "--workers") {
+      worker_counts = ParseList(next());
+    } else if (a == "--store") {
+      std::string s = next();
+      stores =
+          s == "both" ? std::vector<std::string>{"redis", "memory"} : std::vector<std::string>{s};
+    } else if (a == "--batch") {
+      g_batch_size = std::atoi(next().c_str());
+    } else if (a == "--no-plan") {
+      plan = false;
+    } else if (std::isdigit(static_cast<unsigned char>(a[0]))) {
+      patients = std::atoll(a.c_str());  // the old positional form
+    } else {
+      std::fprintf(stderr,
+                   "usage: engine_bench [--patients N] [--workers 1,2,4] "
+                   "[--store redis|memory|both] [--batch N] [--no-plan]\n");
+      return 2;
+    }
+  }
+  std::printf(
+      "engine_bench: %lld records (%lld patients, %lld appointments, %lld notes; 3 dependent "
+      "objects), null destination, embedded mode (coordinator + N worker threads over inproc), "
+      "batch %d, %u cores\n",
+      static_cast<long long>(patients * 4), static_cast<long long>(patients),
+      static_cast<long long>(patients * 2), static_cast<long long>(patients), g_batch_size,
+      std::thread::hardware_concurrency());
+  int failures = 0;
+  for (const auto& store : stores) {
+    std::printf("state store: %s\n",
+                store == "redis" ? "redis (a private redis-server on a unix socket, as `migrate`)"
+                                 : "memory (MemoryStateStore, `redis: \"memory:\"`)");
+    double base = 0;
+    for (int w : worker_counts) {
+      RunResult r = Throughput(store, w, patients);
+      if (!r.error.empty()) {
+        std::printf("  %d worker(s): FAILED: %s\n", w, r.error.c_str());
+        ++failures;
+        continue;
+      }
+      if (base == 0) base = r.records_per_s;
+      const double records = r.records_per_s * r.seconds;
+      std::printf(
+          "  %d worker(s): %9.0f records/s in %6.2f s  (x%.2f of %d worker)  cpu %.2f s = %.0f "
+          "records per cpu-second\n",
+          w, r.records_per_s, r.seconds, r.records_per_s / base, worker_counts.front(),
+          r.cpu_seconds, r.cpu_seconds > 0 ? records / r.cpu_seconds : 0);
+      std::fflush(stdout);
+    }
+  }
+  if (plan) {
+    testing::RedisServer redis;
+    if (!redis.Start()) return 1;
+    PlanResult m1 = PlanPeak(1'000'000, redis.url());
+    PlanResult m10 = PlanPeak(10'000'000, redis.url());
+    if (m1.after_kb <= 0 || m10.after_kb <= 0) {
+      std::printf("coordinator plan: FAILED\n");
+      return 1;
+    }
+    std::printf(
+        "coordinator peak resident memory (VmHWM of a fresh process that plans the run; before "
+        "planning in brackets):\n");
+    std::printf("   1M planned records: %.1f MiB  (%.1f MiB; %lld extract tasks)\n",
+                m1.after_kb / 1024.0, m1.before_kb / 1024.0, m1.tasks);
+    std::printf("  10M planned records: %.1f MiB  (%.1f MiB; %lld extract tasks)  x%.2f of 1M\n",
+                m10.after_kb / 1024.0, m10.before_kb / 1024.0, m10.tasks,
+                static_cast<double>(m10.after_kb) / static_cast<double>(m1.after_kb));
+  }
+  return failures == 0 ? 0 : 1;
 }

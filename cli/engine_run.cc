@@ -12,12 +12,13 @@
 #include "cli/delta/watermark_store.h"
 #include "cli/verbs.h"
 #include "cli/wiring.h"
+#include "cli/workflow/guards.h"
 #include "common/ids.h"
 #include "common/logging.h"
 #include "coordinator/http_server.h"
 #include "coordinator/metrics.h"
-#include "mapping/confirmation.h"
 #include "mapping/mapper.h"
+#include "state/memory_state_store.h"
 #include "state/redis_state_store.h"
 #include "transport/transport.h"
 #include "workers/task_runner.h"
@@ -43,10 +44,6 @@ std::chrono::milliseconds ConnectDeadline() {
   int s = v != nullptr ? std::atoi(v) : 30;
   return std::chrono::seconds(s > 0 ? s : 30);
 }
-
-// The map-confirmation hook (DESIGN guarantee 4): no record moves under a map that a person has
-// not confirmed (`bridgework map confirm`), or that changed since.
-Status CheckMapConfirmed(const Config& config) { return mapping::CheckConfirmed(config.map); }
 
 Json CountersJson(const state::ObjectCounters& c) {
   return Json{{"read", c.read},        {"loaded", c.loaded}, {"updated", c.updated},
@@ -86,8 +83,19 @@ void InstallStopHandlers() {
   std::signal(SIGTERM, OnSignal);
 }
 
-StatusOr<StateHandle> OpenState(const Config& config, bool allow_embedded) {
+StatusOr<StateHandle> OpenState(const Config& config, bool allow_embedded, bool runs_here) {
   StateHandle h;
+  if (config.redis == state::kMemoryStateUrl) {
+    if (!runs_here) {
+      return InvalidArgument(
+          "config: `redis: \"memory:\"` keeps the run state inside the one `migrate` process; "
+          "this verb has none to read and distributed mode needs a shared Redis (name one, or "
+          "leave `redis:` out for the embedded redis-server)");
+    }
+    h.url = config.redis;
+    h.store = std::make_shared<state::MemoryStateStore>();
+    return h;
+  }
   if (config.redis.empty()) {
     if (!allow_embedded) {
       return InvalidArgument(
@@ -144,10 +152,11 @@ int RunEngine(const Config& config, const EngineRunOptions& options) {
     map = std::make_unique<mapping::MapFile>(std::move(*parsed));
   }
 
-  auto st = OpenState(config, options.embedded_workers > 0);
+  auto st = OpenState(config, options.embedded_workers > 0, options.embedded_workers > 0);
   if (!st.ok()) return fail(st.status().ToString());
   if (map) {
-    Status s = CheckMapConfirmed(config);
+    // DESIGN guarantee 4: no record moves under a map nobody confirmed, or one changed since.
+    Status s = workflow::CheckMapConfirmed(config.map, config.path);
     if (!s.ok()) return fail(s.message());
   }
   Json run_options = options.run_options;
@@ -270,7 +279,10 @@ int RunEngine(const Config& config, const EngineRunOptions& options) {
   result["files"]["failures"] = folder->File("failures.csv");
   result["failed_tasks"] = summary->failed_tasks;
   result["ok"] = failed == 0 && summary->failed_tasks == 0;
-  if (result["ok"] == true && (options.verb == "migrate" || options.verb == "delta")) {
+  // Failed records do not hold the watermark back: they are in failures.csv, and a delta reads
+  // one again once it is fixed in the source (its modified-at moves). A failed task does: the
+  // run may not have read everything up to the watermark.
+  if (summary->failed_tasks == 0 && (options.verb == "migrate" || options.verb == "delta")) {
     auto w = delta::AdvanceWatermark(st->store.get(), config.migration, summary->run_id,
                                      summary->objects, kWatermarkValue);
     if (!w.ok()) return fail("cannot record the delta watermark: " + w.status().ToString());

@@ -22,12 +22,15 @@ namespace bridgework::cli {
 
 // The store of a migration: `config.redis`, or an embedded redis-server with its data in
 // <run_dir>/state/<migration>/. Waits up to BW_STATE_CONNECT_SECONDS (default 30) for Redis.
+// `redis: "memory:"` holds the state in this process (state/memory_state_store.h): only for a
+// verb that runs the whole engine here (`runs_here`: migrate / sample in embedded mode); any
+// other verb would find nothing there and is refused with the reason.
 struct StateHandle {
   std::unique_ptr<state::EmbeddedRedis> embedded;  // null when the config names Redis
   std::shared_ptr<state::StateStore> store;
   std::string url;
 };
-StatusOr<StateHandle> OpenState(const Config& config, bool allow_embedded);
+StatusOr<StateHandle> OpenState(const Config& config, bool allow_embedded, bool runs_here = false);
 
 // Builds a worker's source and destination from the welcome (the shipped config).
 workers::PartsFactory MakePartsFactory();

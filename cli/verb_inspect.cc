@@ -8,6 +8,7 @@
 #include "cli/verbs.h"
 #include "cli/wiring.h"
 #include "cli/wiring_csv.h"
+#include "common/civil_time.h"
 #include "common/logging.h"
 #include "connectors/sources/inspect/inspector.h"
 #include "connectors/sources/profiles/profile.h"
@@ -15,14 +16,7 @@
 namespace bridgework::cli {
 namespace {
 
-std::string NewRunId() {
-  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ-inspect", &tm);
-  return buf;
-}
+std::string NewRunId() { return CompactUtcNow() + "-inspect"; }
 
 }  // namespace
 

@@ -15,6 +15,7 @@
 #include "cli/run_folder.h"
 #include "cli/verbs.h"
 #include "cli/wiring.h"
+#include "common/civil_time.h"
 #include "common/ids.h"
 #include "mapping/confirmation.h"
 #include "mapping/mapper.h"
@@ -22,15 +23,6 @@
 
 namespace bridgework::cli {
 namespace {
-
-std::string NowIso() {
-  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string LearnedPath(const Config& config) {
   return (std::filesystem::path(config.run_dir) / "learned-pairs.json").string();
@@ -132,7 +124,7 @@ void Propose(const std::string& config_path, const std::string& schema_path, int
       for (const auto& r : obj.references) fi.reference |= r.field == name;
       list.push_back(fi);
     }
-    auto proposals = proposer.Propose(model, list);
+    auto proposals = proposer.Propose(model, list, obj.name);
     for (const auto& p : proposals) {
       ++fields;
       mapped += p.target_field.empty() ? 0 : 1;
@@ -159,7 +151,7 @@ void Confirm(const std::string& config_path, const std::string& by) {
   auto config = LoadConfig(config_path);
   if (!config.ok()) Fail(kExitUsage, config.status().message());
   if (config->map.empty()) Fail(kExitUsage, "the config names no map");
-  auto c = mapping::ConfirmMap(config->map, by, NowIso());
+  auto c = mapping::ConfirmMap(config->map, by, IsoUtcNow());
   if (!c.ok()) Fail(kExitUsage, c.status().message());
   // What a person confirmed is proposed first next time.
   std::filesystem::create_directories(config->run_dir);

@@ -7,24 +7,14 @@
 #include "cli/run_folder.h"
 #include "cli/verbs.h"
 #include "cli/wiring.h"
+#include "common/civil_time.h"
 #include "common/ids.h"
 #include "common/logging.h"
 #include "mapping/mapper.h"
 #include "mapping/validator.h"
 
 namespace bridgework::cli {
-namespace {
-
-std::string NowIso() {
-  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void RegisterValidate(CLI::App& app) {
   auto* cmd =
@@ -42,7 +32,7 @@ void RegisterValidate(CLI::App& app) {
     auto map = mapping::LoadMapFile(config->map);
     if (!map.ok()) Fail(kExitUsage, map.status().message());
     mapping::MapperOptions mo;
-    mo.as_of = NowIso();
+    mo.as_of = IsoUtcNow();
     auto mapper = mapping::Mapper::Create(std::move(*map), mo);
     if (!mapper.ok()) Fail(kExitUsage, mapper.status().message());
     auto source = MakeSource(*config, nullptr);

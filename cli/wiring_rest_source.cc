@@ -1,13 +1,31 @@
 // Wiring of the REST reader and of the rate limit its workers share (docs/sources-rest.md).
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include "cli/wiring.h"
 #include "connectors/http/http_client.h"
 #include "connectors/sources/profiles/profile.h"
 #include "connectors/sources/rest/rest_source.h"
+#include "state/memory_state_store.h"
 #include "state/redis_rate_limiter.h"
 
 namespace bridgework::cli {
+namespace {
+
+// Forwards to a limiter that several workers hold.
+class SharedRateLimiter : public RateLimiter {
+ public:
+  explicit SharedRateLimiter(std::shared_ptr<RateLimiter> target) : target_(std::move(target)) {}
+  Status Acquire(Duration deadline) override { return target_->Acquire(deadline); }
+  void PushBack(Duration wait) override { target_->PushBack(wait); }
+
+ private:
+  std::shared_ptr<RateLimiter> target_;
+};
+
+}  // namespace
 
 StatusOr<std::unique_ptr<connectors::SourceConnector>> MakeRestSource(const Config& config,
                                                                       RateLimiter* limiter) {
@@ -36,6 +54,19 @@ StatusOr<std::unique_ptr<RateLimiter>> MakeSourceRateLimiter(const Config& confi
   const auto& s = config.source;
   if (!s.rest || s.rest->rate_limit_per_min <= 0) {
     return std::unique_ptr<RateLimiter>(new UnlimitedRateLimiter());
+  }
+  if (redis_url == state::kMemoryStateUrl) {
+    // `redis: "memory:"`: every worker is a thread of this process, so one in-process limit,
+    // shared by all of them, is the migration's limit.
+    static std::mutex mu;
+    static std::map<std::string, std::shared_ptr<RateLimiter>> shared;
+    std::lock_guard<std::mutex> lock(mu);
+    auto& limiter = shared[config.migration];
+    if (!limiter) {
+      limiter = std::make_shared<InProcessRateLimiter>(s.rest->rate_limit_per_min,
+                                                       std::chrono::minutes(1), /*burst=*/2);
+    }
+    return std::unique_ptr<RateLimiter>(new SharedRateLimiter(limiter));
   }
   state::RedisRateLimiterOptions o;
   o.redis_url = redis_url;

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <random>
 
+#include "common/civil_time.h"
+
 namespace bridgework {
 namespace {
 
@@ -97,16 +99,10 @@ std::string Sha256Hex(std::string_view data) {
 }
 
 std::string NewRunId() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
   std::random_device rd;
   char suffix[8];
   std::snprintf(suffix, sizeof(suffix), "%04x", rd() & 0xFFFF);
-  return std::string(buf) + "-" + suffix;
+  return CompactUtcNow() + "-" + suffix;
 }
 
 }  // namespace bridgework

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <set>
 
+#include "common/civil_time.h"
 #include "common/logging.h"
 #include "coordinator/planner.h"
 #include "proto/protocol.h"
@@ -13,15 +14,6 @@ namespace v1 = ::bridgework::v1;
 namespace {
 
 constexpr char kSelf[] = "coordinator";
-
-std::string IsoUtc(int64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 struct WorkerInfo {
   std::string peer;
@@ -151,7 +143,7 @@ struct Coordinator::Impl {
     wel->set_heartbeat_ms(static_cast<uint32_t>(
         std::chrono::duration_cast<std::chrono::milliseconds>(o.heartbeat).count()));
     wel->set_batch_size(static_cast<uint32_t>(o.batch_size));
-    wel->set_as_of(IsoUtc(started_ms));
+    wel->set_as_of(FormatIsoUtc(started_ms / 1000));
     wel->set_max_attempts(static_cast<uint32_t>(o.max_attempts));
     Send(peer, std::move(e));
     log->info("worker {} joined ({}{}, capacity {})", peer, workers[peer].extract ? "extract" : "",

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "common/text.h"
 #include "mapping/lookups.h"
 #include "mapping/text_util.h"
 #include "mapping/transforms.h"
@@ -53,39 +54,6 @@ const Json* StoredField(const Json& values, const std::string& field) {
   }
 }
 
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string CsvCell(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string Show(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 }  // namespace
@@ -131,6 +99,12 @@ Verdict CompareValues(const Json& expected, const Json& stored_in, std::string* 
       return Verdict::kEqualNormalised;
     }
     stored = stored[1];
+  }
+  // A reference resolved through the id map is the destination id as text; Odoo reads a
+  // many2one back as the number.
+  if (expected.is_string() && stored.is_number_integer() && Text(stored) == Text(expected)) {
+    *how = "same id";
+    return Verdict::kEqualNormalised;
   }
   if (expected.is_number() && (stored.is_number() || stored.is_string())) {
     StatusOr<Json> s = Float(stored, Json::object());
@@ -251,9 +225,9 @@ Json DiffReport::ToJson() const {
 std::string DiffReport::ToCsv() const {
   std::string out = "key,model,destination_id,field,expected,stored,verdict,how\n";
   for (const FieldDiff& d : rows) {
-    out += CsvCell(d.key) + "," + CsvCell(d.model) + "," + CsvCell(d.destination_id) + "," +
-           CsvCell(d.field) + "," + CsvCell(Show(d.expected)) + "," + CsvCell(Show(d.stored)) +
-           "," + VerdictName(d.verdict) + "," + CsvCell(d.how) + "\n";
+    out += CsvField(d.key) + "," + CsvField(d.model) + "," + CsvField(d.destination_id) + "," +
+           CsvField(d.field) + "," + CsvField(Show(d.expected)) + "," + CsvField(Show(d.stored)) +
+           "," + VerdictName(d.verdict) + "," + CsvField(d.how) + "\n";
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // transforms, value map, default and required check, then the references (left unresolved).
 #include "mapping/mapper.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "mapping/condition.h"
@@ -253,8 +254,12 @@ MapResult Mapper::Apply(const SourceRecord& record) const {
         value = std::move(*next);
       }
       if (failed) continue;
-      if (value.is_array()) {
-        // Several sources and no joining transform: keep the first non-empty.
+      const bool lines = value.is_array() &&
+                         std::any_of(value.begin(), value.end(),
+                                     [](const Json& v) { return v.is_object() || v.is_array(); });
+      if (value.is_array() && !lines) {
+        // Several sources and no joining transform: keep the first non-empty. A list of
+        // objects is a transform's output (one2many lines from `lines`) and is kept whole.
         Json first;
         for (const Json& v : value) {
           if (!IsEmpty(v)) {

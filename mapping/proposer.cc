@@ -8,207 +8,12 @@
 #include <set>
 #include <sstream>
 
+#include "mapping/proposer_synonyms.h"
 #include "mapping/text_util.h"
 #include "mapping/transforms.h"
 
 namespace bridgework::mapping {
 namespace {
-
-// A concept a source field may express: its names in several languages, the destination
-// fields that hold it ("model:field", '*' for any model; x_/camelCase fields are custom), the
-// value profile it expects and the custom type when a custom field is proposed.
-struct Concept {
-  const char* key;
-  std::vector<const char*> synonyms;  // folded forms (FoldKey) are compared
-  std::vector<const char*> odoo;
-  std::vector<const char*> twenty;
-  const char* value_type;  // "" any
-  const char* custom_type;
-};
-
-const std::vector<Concept>& Concepts() {
-  static const std::vector<Concept> kConcepts = {
-      {"date of birth",
-       {"dob", "birthdate", "birth_date", "date_of_birth", "birthday", "born", "geburtsdatum",
-        "fecha_de_nacimiento", "fecha_nacimiento", "dogum_tarihi", "date_de_naissance",
-        "data_di_nascita", "geboortedatum", "data_de_nascimento", "dateofbirth", "d_o_b"},
-       {"*:x_date_of_birth"},
-       {"people:dateOfBirth"},
-       "date",
-       "date"},
-      {"email",
-       {"email", "e_mail", "email_address", "mail", "eposta", "e_posta", "correo",
-        "correo_electronico", "courriel", "contact_email", "emailaddress", "adresse_email",
-        "e_mail_adresse", "primary_email"},
-       {"crm.lead:email_from", "*:email"},
-       {"people:emails.primaryEmail"},
-       "email",
-       "char"},
-      {"phone",
-       {"phone", "home_phone", "telephone", "tel", "telefon", "telefono", "phone_number",
-        "landline", "work_phone", "contact_phone", "telefonnummer", "numero_de_telephone",
-        "ev_telefonu", "primary_phone", "claim_phone"},
-       {"*:phone"},
-       {"people:phones.primaryPhoneNumber", "companies:phone"},
-       "phone",
-       "char"},
-      {"mobile",
-       {"mobile", "mobile_phone", "cell", "cell_phone", "cellphone", "cep", "cep_telefonu", "handy",
-        "handynummer", "movil", "telefono_movil", "portable", "mobile_number", "gsm"},
-       {"*:mobile"},
-       {"people:phones.additionalPhones"},
-       "phone",
-       "char"},
-      {"first name",
-       {"first_name", "firstname", "given_name", "forename", "fname", "ad", "adi", "nombre",
-        "vorname", "prenom", "nome", "voornaam", "name_first", "first"},
-       {},
-       {"people:name.firstName"},
-       "",
-       "char"},
-      {"last name",
-       {"last_name", "lastname", "surname", "family_name", "lname", "soyad", "soyadi", "apellido",
-        "apellidos", "nachname", "nom", "nom_de_famille", "cognome", "achternaam", "name_last",
-        "last"},
-       {},
-       {"people:name.lastName"},
-       "",
-       "char"},
-      {"gender",
-       {"gender", "sex", "cinsiyet", "geschlecht", "sexo", "sexe", "genre"},
-       {"*:x_gender"},
-       {"people:gender"},
-       "",
-       "selection"},
-      {"preferred name",
-       {"preferred_name", "nickname", "known_as", "rufname", "tercih_edilen_ad"},
-       {"*:x_preferred_name"},
-       {"people:preferredName"},
-       "",
-       "char"},
-      {"city",
-       {"city", "town", "il", "sehir", "stadt", "ort", "ciudad", "ville", "citta", "address_city",
-        "adres_il", "suburb"},
-       {"*:city"},
-       {"people:city", "companies:address.addressCity"},
-       "",
-       "char"},
-      {"zip",
-       {"zip", "zip_code", "zipcode", "postal_code", "postcode", "posta_kodu", "plz",
-        "postleitzahl", "codigo_postal", "code_postal", "cap", "address_postalcode",
-        "adres_posta_kodu", "address_postal_code"},
-       {"*:zip"},
-       {"people:address.addressPostcode", "companies:address.addressPostcode"},
-       "",
-       "char"},
-      {"street",
-       {"street", "street_address", "address_line_1", "address1", "addr1", "adres_satir1",
-        "strasse", "calle", "rue", "address_lines_0", "line1"},
-       {"*:street"},
-       {"people:address.addressStreet1", "companies:address.addressStreet1"},
-       "",
-       "char"},
-      {"street2",
-       {"street2", "address_line_2", "address2", "addr2", "adres_satir2", "address_lines_1",
-        "line2", "apartment", "suite"},
-       {"*:street2"},
-       {"people:address.addressStreet2", "companies:address.addressStreet2"},
-       "",
-       "char"},
-      {"country",
-       {"country", "ulke", "land", "pais", "pays", "paese", "address_country", "adres_ulke",
-        "country_code"},
-       {"*:country_id"},
-       {"people:address.addressCountry", "companies:address.addressCountry"},
-       "",
-       "char"},
-      {"state",
-       {"state", "province", "region", "county", "bundesland", "provincia", "eyalet"},
-       {"*:state_id"},
-       {"people:address.addressState", "companies:address.addressState"},
-       "",
-       "char"},
-      {"source id",
-       {"patient_id", "patientid", "patient_number", "patient_no", "hasta_id", "hasta_no",
-        "chart_number", "record_number", "patienten_id", "id_paciente", "numero_patient",
-        "source_id", "legacy_id", "external_id"},
-       {"*:x_source_patient_id"},
-       {"people:sourcePatientId", "companies:sourceId"},
-       "",
-       "char"},
-      {"policy number",
-       {"policy_number", "policy_no", "policy", "police_no", "police_numarasi", "member_number",
-        "fund_member_number", "insurance_member_number", "membership_number", "subscriber_id",
-        "versichertennummer", "policennummer", "numero_de_poliza", "numero_poliza",
-        "insurance_policy_number", "sigorta_police_no", "insurance_membernumber"},
-       {"*:x_insurance_policy_number"},
-       {"people:insurancePolicyNumber"},
-       "",
-       "char"},
-      {"group number",
-       {"group_number", "group_no", "grup_no", "group_id", "gruppennummer", "numero_de_grupo",
-        "sigorta_grup_no", "insurance_group_number"},
-       {"*:x_insurance_group_number"},
-       {"people:insuranceGroupNumber", "companies:groupNumber"},
-       "",
-       "char"},
-      {"created",
-       {"created", "created_at", "created_on", "date_created", "creation_date", "kayit_zamani",
-        "kayit_tarihi", "erstellt", "erstellt_am", "fecha_de_creacion", "createdat"},
-       {"*:x_legacy_create_date"},
-       {"people:legacyCreatedAt"},
-       "",
-       "datetime"},
-      {"modified",
-       {"updated_at", "last_modified", "modified", "modified_at", "modifiedat", "updated_on",
-        "guncelleme_zamani", "geaendert", "geandert_am", "fecha_de_modificacion", "updatedat"},
-       {"*:x_legacy_write_date"},
-       {"people:legacyUpdatedAt"},
-       "",
-       "datetime"},
-      {"consent sms",
-       {"consent_sms", "sms_consent", "sms_opt_in", "sms_izni", "sms_reminders", "sms_ok",
-        "sms_einwilligung"},
-       {"*:x_consent_sms"},
-       {"people:consentSms"},
-       "bool",
-       "boolean"},
-      {"consent email",
-       {"consent_email", "email_consent", "email_opt_in", "eposta_izni", "email_ok"},
-       {"*:x_consent_email"},
-       {"people:consentEmail"},
-       "bool",
-       "boolean"},
-      {"consent postal",
-       {"consent_postal", "postal_consent", "mail_opt_in", "post_izni"},
-       {"*:x_consent_postal"},
-       {"people:consentPostal"},
-       "bool",
-       "boolean"},
-      {"treatment case status",
-       {"treatment_case_status", "case_status", "treatment_status", "tedavi_durumu"},
-       {"crm.lead:x_treatment_case_status"},
-       {"people:treatmentCaseStatus"},
-       "",
-       "selection"},
-      {"organisation name",
-       {"company", "company_name", "practice_name", "organisation", "organization", "clinic_name",
-        "carrier_name", "fund_name", "kurum_adi", "lab_name", "office_name", "location_name",
-        "sube_adi", "firma", "empresa", "payer_name"},
-       {"res.partner:name", "crm.team:name", "res.company:name"},
-       {"companies:name"},
-       "",
-       "char"},
-      {"national id",
-       {"tc_kimlik_no", "national_id", "ssn", "social_security_number", "nhs_number",
-        "properties_nhsnumber", "dni", "personalausweis"},
-       {"*:x_national_id"},
-       {"people:nationalId"},
-       "",
-       "char"},
-  };
-  return kConcepts;
-}
 
 // Source-side prefixes that group fields but do not change their meaning.
 std::string StripPrefixes(std::string k) {
@@ -311,6 +116,14 @@ bool FieldExists(const connectors::DestinationSchema& schema, const std::string&
   return m->second.fields.count(field) > 0 || m->second.fields.count(root) > 0;
 }
 
+const connectors::FieldInfo* FindField(const connectors::DestinationSchema& schema,
+                                       const std::string& model, const std::string& field) {
+  auto m = schema.models.find(model);
+  if (m == schema.models.end()) return nullptr;
+  auto f = m->second.fields.find(field);
+  return f == m->second.fields.end() ? nullptr : &f->second;
+}
+
 bool IsCustomName(const std::string& kind, const std::string& field) {
   if (kind == "odoo") return field.rfind("x_", 0) == 0;
   return field.find('.') == std::string::npos;  // Twenty custom fields are plain camelCase
@@ -350,8 +163,9 @@ std::string DetectValueType(const std::vector<std::string>& samples) {
     return "bool";
   }
   if (!DateFormatOf(s, false).empty()) return "date";
+  // Epoch numbers and amounts ("1234.50") parse as epochs: a datetime needs separators.
   if (!DateFormatOf(s, true).empty() && share([](const std::string& v) {
-                                          return v.find_first_not_of("0123456789") !=
+                                          return v.find_first_not_of("0123456789.,-") !=
                                                  std::string::npos;
                                         }) > 0.5) {
     return "datetime";
@@ -406,7 +220,10 @@ Status LearnFromMap(const MapFile& map, const std::string& path) {
     for (const TargetRule& t : o.targets) {
       for (const FieldRule& f : t.fields) {
         if (f.from.size() != 1 || f.constant) continue;
-        learned.pairs[FoldKey(f.from[0])] = t.model + "." + f.to;
+        // Keyed like the proposer reads names (camelCase split, folded), per model and plain.
+        std::string key = DestKey(f.from[0]);
+        learned.pairs[key + "@" + o.object + "/" + t.model] = t.model + "." + f.to;
+        learned.pairs[key + "@" + t.model] = t.model + "." + f.to;
       }
     }
   }
@@ -427,10 +244,27 @@ Proposer::Proposer(connectors::DestinationSchema schema, LearnedPairs learned,
     : schema_(std::move(schema)), learned_(std::move(learned)), options_(options) {}
 
 std::vector<Proposal> Proposer::Propose(const std::string& model,
-                                        const std::vector<SourceFieldInfo>& fields) const {
+                                        const std::vector<SourceFieldInfo>& fields,
+                                        const std::string& object) const {
   std::vector<Proposal> out;
   const std::string& kind = schema_.kind;
-  std::set<std::string> taken;  // one source field per destination field
+  // The destination fields a concept stands for on this model, in the table's order; fields
+  // the destination lacks only when they are custom-field names.
+  auto targets_of = [&](const Concept& c) {
+    std::vector<std::string> found;
+    for (const char* cand : kind == "twenty" ? c.twenty : c.odoo) {
+      std::string s = cand;
+      std::string m = s.substr(0, s.find(':')), field = s.substr(s.find(':') + 1);
+      if (m != "*" && m != model) continue;
+      if (!FieldExists(schema_, model, field) && !IsCustomName(kind, field)) continue;
+      found.push_back(field);
+    }
+    return found;
+  };
+  const Concept* source_id = nullptr;
+  for (const Concept& c : ProposerConcepts()) {
+    if (std::string(c.key) == "source id") source_id = &c;
+  }
   for (const SourceFieldInfo& f : fields) {
     Proposal p;
     p.field = f.name;
@@ -438,7 +272,8 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
     std::string core = StripPrefixes(key);
     std::string vtype = DetectValueType(f.samples);
     auto finish = [&](const std::string& target, double conf, std::string reason,
-                      const std::string& want_type, const char* custom_type) {
+                      const std::string& want_type, const char* custom_type,
+                      const char* transform) {
       std::string fmt;
       p.target_field = target;
       p.custom = !FieldExists(schema_, model, target);
@@ -446,56 +281,104 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
       std::string tv = !want_type.empty() ? want_type : vtype;
       if (tv == "date" && vtype == "datetime") tv = "datetime";
       p.transforms = TransformsFor(tv, kind, f, &fmt);
+      if (transform != nullptr && *transform) p.transforms = {transform};
       if (!fmt.empty()) reason += "; values read as " + fmt;
       if (!want_type.empty() && vtype != "empty" && vtype != want_type &&
           !(want_type == "date" && vtype == "datetime") &&
-          !(want_type == "bool" && vtype == "int")) {
+          !(want_type == "datetime" && vtype == "date") &&
+          !(want_type == "money" && vtype == "int") && !(want_type == "bool" && vtype == "int")) {
         conf -= 0.3;
         reason += "; but the values look like " + vtype;
       }
       if (p.custom) reason += "; custom field " + target + " to create";
+      // A link to another record takes its id, not the text: only a concept that knows how to
+      // look it up (country, state) is trusted with one.
+      if (!p.custom && (transform == nullptr || !*transform)) {
+        const connectors::FieldInfo* fi = FindField(schema_, model, target);
+        if (fi != nullptr &&
+            (fi->type == "many2one" || fi->type == "many2many" || fi->type == "one2many") &&
+            want_type.empty() && custom_type == nullptr) {
+          conf = std::min(conf, 0.7);
+          reason += "; " + target + " links to " +
+                    (fi->relation.empty() ? "another model" : fi->relation) + ": needs a lookup";
+        }
+      }
       p.confidence = conf;
       p.reason = reason;
     };
+    // 1. What a person confirmed before comes first, whatever else the field looks like.
+    std::string learned_target;
+    bool same_object = false;
+    for (const std::string& k : {object.empty() ? std::string() : key + "@" + object + "/" + model,
+                                 key + "@" + model, key, FoldKey(f.name)}) {
+      if (k.empty()) continue;
+      auto learned = learned_.pairs.find(k);
+      if (learned != learned_.pairs.end() && learned->second.rfind(model + ".", 0) == 0) {
+        learned_target = learned->second.substr(model.size() + 1);
+        same_object = k.find('/') != std::string::npos;
+        break;
+      }
+    }
+    if (!learned_target.empty()) {
+      if (same_object) {
+        finish(learned_target, 0.97, "confirmed in an earlier map", "", nullptr, nullptr);
+      } else {
+        finish(learned_target, 0.75, "unsure: confirmed in an earlier map for another object", "",
+               nullptr, nullptr);
+      }
+      out.push_back(p);
+      continue;
+    }
     if (f.reference) {
       p.reason = "reference to another object: goes under references, not fields";
       out.push_back(p);
       continue;
     }
     bool person_model = model == "res.partner" || model == "crm.lead" || model == "people";
-    if (f.primary_key && !person_model) {
-      p.reason = "the record's own id: it becomes the idempotency key (external id)";
-      out.push_back(p);
-      continue;
+    if (f.primary_key) {
+      // The record's own id is the idempotency key; a map often also keeps it readable in the
+      // destination (Odoo's `ref`, or a source-id field), which a person decides.
+      std::string home;
+      if (FieldExists(schema_, model, "ref")) {
+        home = "ref";
+      } else if ((person_model || kind == "twenty") && source_id != nullptr) {
+        std::vector<std::string> t = targets_of(*source_id);
+        if (!t.empty()) home = t.front();
+      }
+      if (home.empty()) {
+        p.reason = "the record's own id: it becomes the idempotency key (external id)";
+        out.push_back(p);
+        continue;
+      }
+      finish(home, 0.75, "the record's own id (also the idempotency key), kept as " + home, "",
+             nullptr, nullptr);
     }
-    if (f.modified_at && !person_model) {
+    if (f.modified_at && !person_model && p.target_field.empty()) {
       p.reason = "modification time: used as the delta watermark";
       out.push_back(p);
       continue;
     }
-    // 1. Learned pairs.
-    auto learned = learned_.pairs.find(key);
-    if (learned != learned_.pairs.end() && learned->second.rfind(model + ".", 0) == 0) {
-      finish(learned->second.substr(model.size() + 1), 0.97, "confirmed in an earlier map", "",
-             nullptr);
-    }
-    // 2. Synonyms.
+    // 2. Synonyms. A concept whose home here is a field the destination does not have yet is
+    // proposed as a custom field, but not with confidence: its name is a convention to check.
     if (p.target_field.empty()) {
-      for (const Concept& c : Concepts()) {
+      for (const Concept& c : ProposerConcepts()) {
         bool hit = false;
         for (const char* syn : c.synonyms) hit |= (core == syn || key == syn);
         if (!hit) continue;
-        const auto& cands = kind == "twenty" ? c.twenty : c.odoo;
-        for (const char* cand : cands) {
-          std::string s = cand;
-          std::string m = s.substr(0, s.find(':')), field = s.substr(s.find(':') + 1);
-          if (m != "*" && m != model) continue;
-          if (!FieldExists(schema_, model, field) && !IsCustomName(kind, field)) continue;
-          finish(field, 0.9, std::string("synonym of '") + c.key + "'", c.value_type,
-                 c.custom_type);
-          break;
-        }
-        if (p.target_field.empty()) {
+        std::vector<std::string> homes = targets_of(c);
+        if (!homes.empty()) {
+          const std::string& field = homes.front();
+          bool exists = FieldExists(schema_, model, field);
+          finish(field, exists ? c.confidence : std::min(c.confidence, 0.78),
+                 std::string("synonym of '") + c.key + "'" +
+                     (exists ? "" : "; the new field's name is a suggestion"),
+                 c.value_type, c.custom_type, c.transform);
+          if (std::string(c.transform) == "address") {
+            p.reason +=
+                "; a whole address: map its other parts (street2, city, zip, state) "
+                "from the same field with the address transform";
+          }
+        } else {
           p.reason = std::string("means '") + c.key + "', which " + model + " has no field for";
         }
         break;
@@ -506,7 +389,9 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
     if (p.target_field.empty() && m != schema_.models.end()) {
       for (const auto& [name, info] : m->second.fields) {
         if (DestKey(name) == core || DestKey(name) == key) {
-          finish(name, 0.95, "same name as " + model + "." + name, "", nullptr);
+          // Only after dropping a group prefix ("contact_name" -> "name"): less sure.
+          finish(name, DestKey(name) == key ? 0.95 : 0.85, "same name as " + model + "." + name, "",
+                 nullptr, nullptr);
           break;
         }
       }
@@ -523,7 +408,7 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
         }
         if (best >= 0.8) {
           finish(best_name, 0.55 + 0.4 * (best - 0.8) / 0.2,
-                 "name similar to " + model + "." + best_name, "", nullptr);
+                 "name similar to " + model + "." + best_name, "", nullptr, nullptr);
         }
       }
     }
@@ -532,15 +417,15 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
         FieldExists(schema_, model, kind == "twenty" ? "emails" : "email")) {
       finish(
           kind == "twenty" ? "emails.primaryEmail" : (model == "crm.lead" ? "email_from" : "email"),
-          0.7, "values are email addresses", "email", "char");
+          0.7, "values are email addresses", "email", "char", nullptr);
     }
-    // 6. A custom field of the source's own name.
+    // 6. A custom field of the source's own name (prefix groups kept: "cp_", "intake_").
     if (p.target_field.empty()) {
       if (vtype == "empty") {
         p.reason = p.reason.empty() ? "no values and no matching field: unmapped" : p.reason;
         p.confidence = 0.2;
       } else {
-        std::string name = kind == "twenty" ? CamelCase(core) : "x_" + core;
+        std::string name = kind == "twenty" ? CamelCase(key) : "x_" + key;
         if (name.size() > 60) name = name.substr(0, 60);
         const char* type = vtype == "date"       ? "date"
                            : vtype == "datetime" ? "datetime"
@@ -551,15 +436,31 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
         finish(name, 0.62,
                (p.reason.empty() ? std::string("no standard field") : p.reason) +
                    "; keeps the source's own name",
-               vtype == "text" || vtype == "code" ? "" : vtype, type);
+               vtype == "text" || vtype == "code" ? "" : vtype, type, nullptr);
         p.custom = true;
         p.custom_type = type;
       }
     }
-    if (!p.target_field.empty() && taken.count(p.target_field) && p.confidence < 0.97) {
-      p.reason += "; " + p.target_field + " already taken by another field";
+    out.push_back(p);
+  }
+  // One source field per destination field: the most confident proposal keeps it (the first
+  // on a tie); the others are demoted below the threshold with the reason.
+  std::map<std::string, size_t> best;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i].target_field.empty()) continue;
+    auto it = best.find(out[i].target_field);
+    if (it == best.end() || out[i].confidence > out[it->second].confidence) {
+      best[out[i].target_field] = i;
+    }
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    Proposal& p = out[i];
+    if (!p.target_field.empty() && best[p.target_field] != i && p.confidence < 0.97) {
+      p.reason += "; " + p.target_field + " already taken by " + out[best[p.target_field]].field;
       p.confidence = std::min(p.confidence, 0.4);
     }
+  }
+  for (Proposal& p : out) {
     if (p.confidence < options_.min_confidence) {
       if (!p.target_field.empty()) {
         p.reason = "unsure (" + std::to_string(static_cast<int>(p.confidence * 100)) + "%) about " +
@@ -568,10 +469,9 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
       p.target_field.clear();
       p.transforms.clear();
       p.custom = false;
-    } else {
-      taken.insert(p.target_field);
+    } else if (p.confidence < options_.confident_at) {
+      p.reason = "unsure: " + p.reason;
     }
-    out.push_back(p);
   }
   return out;
 }

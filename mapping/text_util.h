@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/record.h"
+#include "common/text.h"
 
 namespace bridgework::mapping {
 
@@ -23,7 +24,7 @@ std::string FoldKey(std::string_view text);
 // Code points of a UTF-8 string (invalid bytes become U+FFFD).
 std::vector<char32_t> DecodeUtf8(std::string_view text);
 std::string EncodeUtf8(const std::vector<char32_t>& cps);
-void AppendUtf8(char32_t cp, std::string* out);
+using ::bridgework::AppendUtf8;  // common/text.h
 bool IsValidUtf8(std::string_view text);
 // Splits on `sep` (every occurrence), keeping empty parts.
 std::vector<std::string> Split(std::string_view text, char sep);

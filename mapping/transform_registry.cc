@@ -31,7 +31,8 @@ void RegisterBuiltinTransforms(TransformRegistry* r) {
   r->Register({"country_code", CountryCode, false, false, "country name to ISO alpha-2"});
   r->Register({"state_code", StateCode, false, false, "state/province name to its code"});
   // contact
-  r->Register({"phone_e164", PhoneE164, false, false, "phone to E.164 (args.region)"});
+  r->Register({"phone_e164", PhoneE164, false, false,
+               "phone to E.164 (args.region; args.format: national drops +code)"});
   r->Register({"email", Email, false, false, "validate and lower-case an email"});
   // dates
   r->Register({"date", Date, false, false, "date to YYYY-MM-DD (args.formats)"});

@@ -68,7 +68,7 @@ StatusOr<Json> StateCode(const Json& value, const Json& args);    // "California
 // E.164 ("+14155550123") from a national or international number; `region` is ISO alpha-2.
 StatusOr<std::string> PhoneToE164(std::string_view text, std::string_view region);
 StatusOr<std::string> NormalizeEmail(std::string_view text);
-StatusOr<Json> PhoneE164(const Json& value, const Json& args);  // {region: US}
+StatusOr<Json> PhoneE164(const Json& value, const Json& args);  // {region: US, format: national}
 StatusOr<Json> Email(const Json& value, const Json& args);      // validate + lower-case
 
 // ---- dates (transforms_datetime.cc) ----

@@ -192,6 +192,13 @@ StatusOr<Json> PhoneE164(const Json& value, const Json& args) {
     }
     return out.status();
   }
+  if (args.is_object() && args.value("format", std::string("e164")) == "national") {
+    // The number without "+<calling code>" (Twenty keeps the calling code in its own field).
+    const std::string digits = out->substr(1);
+    size_t code_len = 0;
+    if (FindByCode(digits, &code_len) != nullptr) return Json(digits.substr(code_len));
+    return Json(digits);  // a country we keep no rules for: the digits as written
+  }
   return Json(*out);
 }
 

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "common/civil_time.h"
 #include "mapping/text_util.h"
 #include "mapping/transforms.h"
 
@@ -418,14 +419,7 @@ StatusOr<ParseOutcome> ParseAny(std::string_view raw, const Json& formats) {
 
 }  // namespace
 
-int64_t DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
+int64_t DaysFromCivil(int y, int m, int d) { return ::bridgework::DaysFromCivil(y, m, d); }
 
 StatusOr<int> ZoneOffsetSeconds(std::string_view tz, int64_t utc) {
   if (tz.empty()) return 0;

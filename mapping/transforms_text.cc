@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/text.h"
 #include "mapping/text_util.h"
 #include "mapping/transforms.h"
 
@@ -19,32 +20,6 @@ StatusOr<std::string> NeedText(const Json& value) {
   std::optional<std::string> s = ScalarText(value);
   if (!s) return Reason("expected a text value");
   return *s;
-}
-
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
 }
 
 }  // namespace

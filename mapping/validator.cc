@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/text.h"
+
 namespace bridgework::mapping {
 namespace {
 
@@ -19,16 +21,6 @@ std::string Placement(const MapFile& map, const Mapper& mapper, const std::strin
   }
   if (mapper.ExportedAsCsv(object)) return "no_home (csv)";
   return "not in map";
-}
-
-std::string CsvCell(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -126,9 +118,9 @@ Json ValidationReport::ToJson() const {
 std::string RowErrorsCsv(const ValidationReport& report) {
   std::string out = "kind,object,record_id,file,line,field,reason,value_kind\n";
   auto add = [&](const char* kind, const RowError& e) {
-    out += std::string(kind) + "," + CsvCell(e.object) + "," + CsvCell(e.record_id) + "," +
-           CsvCell(e.file) + "," + std::to_string(e.line) + "," + CsvCell(e.field) + "," +
-           CsvCell(e.reason) + "," + CsvCell(e.value_kind) + "\n";
+    out += std::string(kind) + "," + CsvField(e.object) + "," + CsvField(e.record_id) + "," +
+           CsvField(e.file) + "," + std::to_string(e.line) + "," + CsvField(e.field) + "," +
+           CsvField(e.reason) + "," + CsvField(e.value_kind) + "\n";
   };
   for (const RowError& e : report.source_errors) add("source", e);
   for (const RowError& e : report.mapping_errors) add("mapping", e);

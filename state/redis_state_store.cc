@@ -86,7 +86,10 @@ return 1
 // ARGV: R, object, batch id, bytes, records, failure json*
 constexpr char kStage[] = R"lua(
 local R, object, id = ARGV[1], ARGV[2], ARGV[3]
-if redis.call('SETNX', R .. 'batch:' .. id, ARGV[4]) == 0 then return 0 end
+-- 'staged' remembers every batch id ever staged in this run: an extract re-run after its worker
+-- died re-stages the same ids, and a batch already loaded (its body deleted) must not come back.
+if redis.call('SADD', R .. 'staged', id) == 0 then return 0 end
+redis.call('SET', R .. 'batch:' .. id, ARGV[4])
 local n = tonumber(ARGV[5])
 local errors = #ARGV - 5
 redis.call('HSET', R .. 'bsize', id, n)

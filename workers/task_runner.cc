@@ -363,6 +363,21 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
       return Status::Ok();
     });
     if (!s.ok()) return FromStatus(s);
+    // Values naming existing destination records ({"$lookup": ...}: countries, states, activity
+    // types...) become their ids before the unchanged check below compares them with what is
+    // stored (attachment paths, {"$file": ...}, become bytes just before the write). An
+    // unmatched lookup leaves the field unset and flags the record.
+    std::vector<mapping::UnresolvedLookup> unresolved;
+    s = retry([&]() -> Status {
+      BW_ASSIGN_OR_RETURN(unresolved, mapping::ResolveLookups(*destination_, &batch_targets));
+      return Status::Ok();
+    });
+    if (!s.ok()) return FromStatus(s.Annotate("looking up " + model));
+    for (const auto& u : unresolved) {
+      for (size_t j = 0; j < keys.size(); ++j) {
+        if (keys[j] == u.key) records[where[j].first].flagged = true;
+      }
+    }
     std::vector<bool> is_update(keys.size(), false);
     std::vector<bool> unchanged(keys.size(), false);
     std::map<std::string, std::vector<size_t>> to_read;  // model -> index
@@ -428,20 +443,6 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
       if (batch_targets.empty()) continue;
     }
 
-    // Values naming existing destination records ({"$lookup": ...}: countries, states, activity
-    // types...) become their ids, and attachment paths ({"$file": ...}) their bytes, just
-    // before the write. An unmatched lookup leaves the field unset and flags the record.
-    std::vector<mapping::UnresolvedLookup> unresolved;
-    s = retry([&]() -> Status {
-      BW_ASSIGN_OR_RETURN(unresolved, mapping::ResolveLookups(*destination_, &batch_targets));
-      return Status::Ok();
-    });
-    if (!s.ok()) return FromStatus(s.Annotate("looking up " + model));
-    for (const auto& u : unresolved) {
-      for (size_t j = 0; j < keys.size(); ++j) {
-        if (keys[j] == u.key) records[where[j].first].flagged = true;
-      }
-    }
     for (size_t j = 0; j < batch_targets.size(); ++j) {
       Status file_status = ReadAttachments(source_, &batch_targets[j]);
       if (!file_status.ok()) {

@@ -155,7 +155,15 @@ Status Worker::Run() {
   Status result;
 
   while (!o.stop->load()) {
-    auto got = t->Receive(std::chrono::milliseconds(20));
+    // Finished tasks are answered from this thread (it owns the socket), so while executors are
+    // busy wait only briefly: each answer returns a credit, and a long wait here left workers
+    // idle for up to the whole timeout after every task (engine_bench: ~1.5x fewer records/s).
+    bool busy = false;
+    {
+      std::lock_guard<std::mutex> lock(I.mu);
+      busy = !I.busy.empty();
+    }
+    auto got = t->Receive(std::chrono::milliseconds(busy ? 1 : 20));
     if (!got.ok()) {
       I.log->warn("worker {}: receive failed: {}", o.id, got.status().ToString());
     } else if (got->has_value()) {

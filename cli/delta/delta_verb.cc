@@ -6,6 +6,7 @@
 #include "cli/delta/deleted_records.h"
 #include "cli/delta/watermark.h"
 #include "cli/verbs.h"
+#include "cli/workflow/guards.h"
 
 namespace bridgework::cli::delta {
 namespace {
@@ -48,7 +49,7 @@ int RunDelta(const Config& config, const sample::VerbEnv& env) {
   };
   auto map = sample::LoadConfigMap(config);
   if (!map.ok()) return fail(kExitUsage, map.status().message());
-  Status confirmed = sample::CheckMapConfirmedFile(config);
+  Status confirmed = workflow::CheckMapConfirmed(config.map, config.path);
   if (!confirmed.ok()) return fail(kExitFailed, confirmed.message());
   const mapping::MapFile* mp = *map ? &**map : nullptr;
 
@@ -75,7 +76,7 @@ int RunDelta(const Config& config, const sample::VerbEnv& env) {
   eo.after_run = [&](state::StateStore* store, const RunFolder&, const std::string&,
                      Json* result) -> Status {
     (*result)["modified_since"] = since;
-    if (!result->contains("watermark")) {  // not advanced (the run had failures)
+    if (!result->contains("watermark")) {  // not advanced (a task failed)
       BW_ASSIGN_OR_RETURN(auto w, store->GetValue(config.migration, kWatermarkValue));
       (*result)["watermark"] = w ? *w : "";
     }

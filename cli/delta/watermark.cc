@@ -3,18 +3,10 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/civil_time.h"
+
 namespace bridgework::cli::delta {
 namespace {
-
-// Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm; proleptic Gregorian).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 bool Digits(const std::string& s, size_t pos, size_t n, int* out) {
   if (pos + n > s.size()) return false;
@@ -75,14 +67,7 @@ StatusOr<int64_t> ParseIsoSeconds(const std::string& t) {
   return DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
 }
 
-std::string FormatIsoSeconds(int64_t epoch_seconds) {
-  std::time_t tt = static_cast<std::time_t>(epoch_seconds);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string FormatIsoSeconds(int64_t epoch_seconds) { return FormatIsoUtc(epoch_seconds); }
 
 StatusOr<std::string> ModifiedSince(const std::string& watermark, int64_t lookback_seconds) {
   if (lookback_seconds < 0) return InvalidArgument("the lookback must not be negative");

@@ -1,5 +1,6 @@
 // The delta watermark in the state store: after a `migrate` or `delta` run that ended with no
-// failure, the watermark becomes the latest modified-at its extract tasks read
+// failed task (failed records do not hold it back: they are reported, and read again once
+// changed in the source), the watermark becomes the latest modified-at its extract tasks read
 // (workers::kMaxModifiedValue per task), or the run's start time when the source has no
 // modified-at; it never moves back.
 //

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -175,21 +177,24 @@ Selection SelectSample(const SelectionRules& rules,
     auto it = records.find(object);
     return it == records.end() ? kNone : it->second;
   };
-  // 1. The root object: parentless, with children, the most records.
-  std::set<std::string> has_children;
+  // 1. The root object: the one most other objects hang from (the patients: appointments,
+  // notes, plans, invoices...), then the most records. It may itself reference others (a
+  // patient's carrier, provider, location): those are features, not its tree.
+  std::map<std::string, std::set<std::string>> child_objects;
   for (const auto& o : rules.objects) {
     for (const auto& p : o.parents) {
-      if (p.object != o.object) has_children.insert(p.object);
+      if (p.object != o.object) child_objects[p.object].insert(o.object);
     }
   }
-  size_t best = 0;
+  size_t best_children = 0, best = 0;
   for (const auto& o : rules.objects) {
-    bool parentless = true;
-    for (const auto& p : o.parents) parentless = parentless && p.object == o.object;
-    if (!parentless || !has_children.count(o.object)) continue;
-    if (sel.root_object.empty() || records_of(o.object).size() > best) {
+    auto c = child_objects.find(o.object);
+    if (c == child_objects.end()) continue;
+    const size_t n = c->second.size(), records = records_of(o.object).size();
+    if (sel.root_object.empty() || n > best_children || (n == best_children && records > best)) {
       sel.root_object = o.object;
-      best = records_of(o.object).size();
+      best_children = n;
+      best = records;
     }
   }
   if (sel.root_object.empty() && !rules.objects.empty()) sel.root_object = rules.objects[0].object;

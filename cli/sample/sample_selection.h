@@ -1,7 +1,7 @@
 // Sample selection (`sample --size N`, docs/sample-and-delta.md): chooses about N root records
-// (patients: the map's parentless object with children and the most records) so that together,
-// through their children, they cover every value that matters, then adds every child of the
-// chosen roots and every parent record they reference so that links resolve.
+// (patients: the object most other objects reference in the map, then the most records) so
+// that together, through their children, they cover every value that matters, then adds every
+// child of the chosen roots and every parent record they reference so that links resolve.
 //
 // What matters is read from the map, not from vendor knowledge: source fields feeding value maps,
 // lookups and `when` conditions (appointment type and status...), references to small parent

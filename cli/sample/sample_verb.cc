@@ -2,11 +2,14 @@
 
 #include <cstdio>
 #include <ctime>
+#include <set>
 
 #include "cli/delta/watermark.h"
 #include "cli/sample/sample_selection.h"
 #include "cli/verbs.h"
+#include "cli/workflow/guards.h"
 #include "mapping/field_diff.h"
+#include "mapping/lookups.h"
 #include "mapping/mapper.h"
 #include "workers/record_mapper.h"
 
@@ -14,6 +17,7 @@ namespace bridgework::cli::sample {
 namespace {
 
 constexpr size_t kReadChunk = 200;
+constexpr int64_t kFailurePage = 10000;
 
 std::string ParentKey(const Reference& ref) {
   return ref.object + "/" + ref.source_id + "/" + ref.target;
@@ -38,12 +42,20 @@ StatusOr<mapping::DiffReport> ReadBackAndDiff(const Config& config, const mappin
     mapper = workers::NewIdentityMapper(desc);
   }
 
+  // Records that failed or were unlinked in the run are reported in failures.csv with their
+  // reason; diffing them again would count each of their fields as "missing".
+  std::set<std::string> failed;
+  for (int64_t off = 0;; off += kFailurePage) {
+    BW_ASSIGN_OR_RETURN(auto page, store->Failures(config.migration, run_id, off, kFailurePage));
+    for (const auto& f : page) failed.insert(f.object + "/" + f.id);
+    if (static_cast<int64_t>(page.size()) < kFailurePage) break;
+  }
   std::vector<TargetRecord> expected;
   for (const auto& [object, ids] : sel.ids) {
     if (ids.empty()) continue;
     BW_RETURN_IF_ERROR(ScanObject(env.source, object, [&](const SourceRecord& r) {
-      if (!ids.count(r.id)) return;
-      mapping::MapResult res = mapper->Apply(r);  // failed records are in failures.csv
+      if (!ids.count(r.id) || failed.count(r.object + "/" + r.id)) return;
+      mapping::MapResult res = mapper->Apply(r);
       for (auto& t : res.targets) expected.push_back(std::move(t));
     }));
   }
@@ -105,6 +117,9 @@ StatusOr<mapping::DiffReport> ReadBackAndDiff(const Config& config, const mappin
       }
     }
   }
+  // Lookups (countries, states, activity types) as the load worker resolves them: a value with
+  // no match is not written (the run flagged the record), so it is not expected either.
+  BW_RETURN_IF_ERROR(mapping::ResolveLookups(*env.destination, &expected).status());
   return mapping::DiffRecords(expected, stored);
 }
 
@@ -118,7 +133,7 @@ int RunSample(const Config& config, int64_t size, const VerbEnv& env) {
   if (size < 1) return fail(kExitUsage, "--size must be at least 1");
   auto map = LoadConfigMap(config);
   if (!map.ok()) return fail(kExitUsage, map.status().message());
-  Status confirmed = CheckMapConfirmedFile(config);
+  Status confirmed = workflow::CheckMapConfirmed(config.map, config.path);
   if (!confirmed.ok()) return fail(kExitFailed, confirmed.message());
   const mapping::MapFile* mp = *map ? &**map : nullptr;
 

@@ -1,9 +1,6 @@
 #include "cli/sample/verb_env.h"
 
-#include <cstdlib>
-
 #include "cli/workflow/owner_matching.h"
-#include "mapping/confirmation.h"
 #include "mapping/mapper.h"
 
 namespace bridgework::cli::sample {
@@ -13,16 +10,6 @@ StatusOr<std::optional<mapping::MapFile>> LoadConfigMap(const Config& config) {
   auto map = mapping::LoadMapFile(config.map);
   if (!map.ok()) return InvalidArgument("map " + config.map + ": " + map.status().message());
   return std::optional<mapping::MapFile>(std::move(*map));
-}
-
-Status CheckMapConfirmedFile(const Config& config) {
-  if (config.map.empty()) return Status::Ok();
-  auto recorded = mapping::ReadConfirmation(config.map);
-  if (!recorded.ok() && recorded.status().code() == StatusCode::kNotFound &&
-      std::getenv("BW_ALLOW_UNCONFIRMED_MAP") != nullptr) {
-    return Status::Ok();
-  }
-  return mapping::CheckConfirmed(config.map);
 }
 
 Status CheckOwners(const Config& config, const mapping::MapFile* map, state::StateStore* store) {

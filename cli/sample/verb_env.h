@@ -34,10 +34,6 @@ struct VerbEnv {
 // The config's map (nullopt when it names none); kInvalidArgument naming the file.
 StatusOr<std::optional<mapping::MapFile>> LoadConfigMap(const Config& config);
 
-// FailedPrecondition when the map is not confirmed or changed since (mapping/confirmation.h;
-// BW_ALLOW_UNCONFIRMED_MAP=1 lets a test run a never-confirmed map, never a changed one).
-Status CheckMapConfirmedFile(const Config& config);
-
 // FailedPrecondition while an owner is unresolved and no fallback assigns it
 // (cli/workflow/owner_matching.h).
 Status CheckOwners(const Config& config, const mapping::MapFile* map, state::StateStore* store);

@@ -6,11 +6,12 @@
 #include <string_view>
 #include <vector>
 
+#include "common/text.h"
+
 namespace bridgework::cli::workflow {
 
-std::string HtmlEscape(std::string_view text);
-// A CSV field quoted when it holds a comma, quote or line break (RFC 4180).
-std::string CsvField(std::string_view text);
+using ::bridgework::CsvField;    // common/text.h
+using ::bridgework::HtmlEscape;  // common/text.h
 std::string CsvRow(const std::vector<std::string>& fields);
 // A complete HTML document with the shared inline style.
 std::string HtmlPage(const std::string& title, const std::string& body);

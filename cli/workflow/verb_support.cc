@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "common/civil_time.h"
 #include "mapping/mapper.h"
 
 namespace bridgework::cli::workflow {
@@ -16,14 +17,7 @@ StatusOr<VerbContext> LoadVerbContext(const std::string& config_path) {
   return c;
 }
 
-std::string NewWorkflowRunId(const std::string& verb) {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
-  return std::string(buf) + "-" + verb;
-}
+std::string NewWorkflowRunId(const std::string& verb) { return CompactUtcNow() + "-" + verb; }
 
 StatusOr<std::vector<SourceRecord>> ReadAllRecords(connectors::SourceConnector* source,
                                                    const std::string& object, int64_t* row_errors) {

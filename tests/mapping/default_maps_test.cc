@@ -168,8 +168,34 @@ TEST_P(DefaultMapTest, ValidatesAGeneratedBundleReportingOnlyThePlantedBadValues
   for (const auto& [name, o] : report->objects) {
     EXPECT_NE(o.placement, "not in map") << name;
   }
-  // Reader errors are the planted bad rows.
+  // Reader errors are the planted bad rows, each reported with its record, field and reason.
   EXPECT_EQ(report->source_errors.size(), truth["bad_rows"].size());
+  for (const Json& b : truth["bad_rows"]) {
+    const std::string object = b["object"].get<std::string>();
+    const std::string id = b.value("id", std::string());
+    const std::string field = b.value("field", std::string());
+    const std::string reason = b.value("reason", std::string());
+    bool found = false;
+    const std::string file = b.value("file", std::string());
+    const int64_t line = b.value("line", int64_t{0});
+    for (const RowError& e : report->source_errors) {
+      // A row too broken to read its id (malformed JSON) is known by its file and line.
+      bool same_row = e.record_id.empty() ? (fs::path(e.file).filename() == file && e.line == line)
+                                          : e.record_id == id;
+      if (e.object != object || !same_row) continue;
+      found = true;
+      EXPECT_FALSE(e.reason.empty()) << e.ToString();
+      EXPECT_NE(e.reason.find(reason), std::string::npos)
+          << object << "/" << id << ": reported '" << e.reason << "', planted '" << reason << "'";
+      // A broken row names no field; a bad value names the field it is in.
+      if (field != "(record)") {
+        EXPECT_EQ(e.field, field) << object << "/" << id << ": " << e.ToString();
+      }
+      EXPECT_FALSE(e.file.empty()) << e.ToString();
+    }
+    EXPECT_TRUE(found) << GetParam().map << ": planted bad row " << object << "/" << id << " ("
+                       << reason << ") is not reported";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Pairs, DefaultMapTest, ::testing::ValuesIn(kPairs),

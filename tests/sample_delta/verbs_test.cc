@@ -269,7 +269,6 @@ TEST(SampleVerb, RefusesAnUnconfirmedMap) {
   const std::string map = tmp + "/map.yaml";
   fs::copy_file(std::string(src) + "/maps/sensei-cloud-to-odoo.yaml", map);
   Harness h(10, "map: " + map + "\n");
-  ::unsetenv("BW_ALLOW_UNCONFIRMED_MAP");
   EXPECT_EQ(sample::RunSample(h.config, 3, h.Env()), kExitFailed);
   EXPECT_EQ(h.destination.written.load(), 0);
   EXPECT_FALSE(fs::exists(h.dir + "/runs/latest"));

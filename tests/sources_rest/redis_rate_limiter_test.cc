@@ -34,8 +34,7 @@ class RedisRateLimiterTest : public ::testing::Test {
 
   // A raw command on the test's own connection.
   std::string Command(const std::string& cmd) {
-    std::string path = redis_.url().substr(7);
-    redisContext* c = redisConnectUnix(path.c_str());
+    redisContext* c = redisConnect("127.0.0.1", redis_.port());
     auto* r = static_cast<redisReply*>(redisCommand(c, cmd.c_str()));
     std::string out;
     if (r != nullptr) {

@@ -79,7 +79,7 @@ class SharedLimitTest : public ::testing::Test {
   }
 
   testing::RedisServer redis_;
-  testing::TempDir dir_;
+  testing::ScopedTempDir dir_{"rest"};
   testing::Simulator sim_;
   std::vector<std::string> ids_;
 };

@@ -82,7 +82,7 @@ class RestSourceTest : public ::testing::Test {
     return Json::parse(res->body);
   }
 
-  testing::TempDir dir_;
+  testing::ScopedTempDir dir_{"rest"};
   testing::Simulator sim_;
   std::shared_ptr<HttpClient> http_ = NewCurlHttpClient({});
   std::vector<std::string> ids_;

@@ -1,119 +1,26 @@
 #include "tests/sources_rest/test_servers.h"
 
-#include <hiredis/hiredis.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <thread>
-
-extern char** environ;
 
 namespace bridgework::testing {
-namespace {
-
-// Polls `ready` every few milliseconds for up to `limit`: waiting on a condition, not a sleep.
-template <typename F>
-bool WaitFor(F ready, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (ready()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return ready();
-}
-
-}  // namespace
-
-std::string SourceDir() {
-  const char* dir = std::getenv("BW_SOURCE_DIR");
-  return dir != nullptr ? dir : BW_SOURCE_DIR_DEFAULT;
-}
-
-bool ChildProcess::Start(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& env) {
-  std::vector<std::string> envs;
-  for (char** e = environ; *e != nullptr; ++e) envs.emplace_back(*e);
-  envs.insert(envs.end(), env.begin(), env.end());
-  std::vector<char*> cargv, cenv;
-  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-  cargv.push_back(nullptr);
-  for (const auto& e : envs) cenv.push_back(const_cast<char*>(e.c_str()));
-  cenv.push_back(nullptr);
-  pid_t pid = -1;
-  if (posix_spawnp(&pid, cargv[0], nullptr, nullptr, cargv.data(), cenv.data()) != 0) return false;
-  pid_ = pid;
-  return true;
-}
-
-void ChildProcess::Stop() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-}
-
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "bw-rest-XXXXXX").string();
-  char* made = mkdtemp(tmpl.data());
-  path_ = made != nullptr ? made : "";
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-}
-
-bool RedisServer::Start() {
-  socket_ = dir_.path() + "/redis.sock";
-  if (!process_.Start({"redis-server", "--port", "0", "--unixsocket", socket_, "--save", "",
-                       "--appendonly", "no", "--dir", dir_.path(), "--logfile",
-                       dir_.path() + "/redis.log"})) {
-    return false;
-  }
-  return WaitFor([this] {
-    redisContext* c = redisConnectUnix(socket_.c_str());
-    bool ok = c != nullptr && c->err == 0;
-    if (ok) {
-      auto* r = static_cast<redisReply*>(redisCommand(c, "PING"));
-      ok = r != nullptr && r->type == REDIS_REPLY_STATUS;
-      if (r != nullptr) freeReplyObject(r);
-    }
-    if (c != nullptr) redisFree(c);
-    return ok;
-  });
-}
 
 bool Simulator::Start(const SimulatorOptions& o) {
-  std::string port_file = dir_.path() + "/port";
-  std::vector<std::string> argv = {
-      "python3",     SourceDir() + "/tests/emulators/source_rest/source_rest_sim.py",
-      "--bundle",    o.bundle,
-      "--profile",   o.profile,
-      "--port",      "0",
-      "--port-file", port_file,
-      "--token-env", "SOURCE_TOKEN",
-      "--seed",      std::to_string(o.seed)};
+  std::vector<std::string> args = {
+      "--bundle",    o.bundle,       "--profile", o.profile,
+      "--token-env", "SOURCE_TOKEN", "--seed",    std::to_string(o.seed)};
   if (o.rate_limit > 0) {
-    argv.insert(argv.end(), {"--rate-limit", std::to_string(o.rate_limit), "--rate-window",
+    args.insert(args.end(), {"--rate-limit", std::to_string(o.rate_limit), "--rate-window",
                              std::to_string(o.window_seconds)});
   }
-  if (!o.faults.empty()) argv.insert(argv.end(), {"--faults", o.faults});
-  if (!process_.Start(argv, {"SOURCE_TOKEN=" + o.token})) return false;
-  return WaitFor([&] {
-    std::ifstream in(port_file);
-    int port = 0;
-    if (!(in >> port) || port <= 0) return false;
-    port_ = port;
-    return true;
-  });
+  if (!o.faults.empty()) args.insert(args.end(), {"--faults", o.faults});
+  auto server = PythonServer::Start("tests/emulators/source_rest/source_rest_sim.py", args,
+                                    {"SOURCE_TOKEN=" + o.token});
+  if (!server.ok()) return false;
+  server_ = std::move(server).value();
+  port_ = server_->port();
+  return true;
 }
 
 std::vector<std::string> WriteFixtureBundle(const std::string& dir, int patients, int malformed) {

@@ -3,51 +3,14 @@
 // OS chose. Nothing fixed, so tests run in parallel with anything else.
 #pragma once
 
-#include <sys/types.h>
-
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "tests/fakes/child_process.h"
+#include "tests/fakes/redis_server.h"
+
 namespace bridgework::testing {
-
-// A child process, killed (SIGTERM, then waited for) when this object goes.
-class ChildProcess {
- public:
-  ChildProcess() = default;
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-  ~ChildProcess() { Stop(); }
-  // Starts argv[0] (looked up in PATH) with the extra environment variables "NAME=value".
-  bool Start(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
-  void Stop();
-  bool running() const { return pid_ > 0; }
-
- private:
-  pid_t pid_ = -1;
-};
-
-// A fresh temporary folder, removed with everything in it when this object goes.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// redis-server with no persistence on a unix socket; url() is "unix://<dir>/redis.sock".
-class RedisServer {
- public:
-  bool Start();
-  std::string url() const { return "unix://" + socket_; }
-
- private:
-  TempDir dir_;
-  std::string socket_;
-  ChildProcess process_;
-};
 
 struct SimulatorOptions {
   std::string bundle;   // folder of the export bundle
@@ -66,13 +29,9 @@ class Simulator {
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
  private:
-  TempDir dir_;
+  std::unique_ptr<PythonServer> server_;
   int port_ = 0;
-  ChildProcess process_;
 };
-
-// The source tree (BW_SOURCE_DIR from CTest, else the compile-time path).
-std::string SourceDir();
 
 // Writes a bundle in the fixture vendor's layout (tests/emulators/source_rest/testdata/
 // profile.json, copied to <dir>/profile.json): `patients` patients in patients.ndjson (ids

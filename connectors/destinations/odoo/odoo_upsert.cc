@@ -2,6 +2,9 @@
 // together), adaptive batch size, bisection of refused batches, transient retries; invoices
 // posted after loading; payments registered against their invoice through the wizard.
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <set>
 
 #include "common/ids.h"
@@ -40,6 +43,32 @@ int64_t Base64Bytes(const std::string& b64) {
     }
   }
   return (n + pad) / 4 * 3 - pad;
+}
+
+// calendar.event.stop is required and, on the server, computed from start + duration (one hour
+// when none; a second less for an all-day event) unless given (Odoo 17 calendar _compute_stop):
+// filled here the same way, so that a map that gives start and duration loads on every server.
+// "" when start is unreadable.
+std::string EventStop(const Json& values) {
+  const std::string start = ToOdooDatetime(Text(values.value("start", Json())));
+  if (start.size() < 19) return "";
+  std::tm tm{};
+  if (std::sscanf(start.c_str(), "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+    return "";
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  double hours = 1.0;
+  const Json duration = values.value("duration", Json());
+  if (duration.is_number() && duration.get<double>() > 0) hours = duration.get<double>();
+  std::time_t t = timegm(&tm) + static_cast<std::time_t>(std::llround(hours * 60)) * 60;
+  if (values.value("allday", Json(false)) == Json(true)) t -= 1;  // as Odoo does
+  std::tm out{};
+  gmtime_r(&t, &out);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &out);
+  return buf;
 }
 
 void Fail(WriteOutcome* outcome, Status error) {
@@ -149,6 +178,18 @@ StatusOr<std::vector<WriteOutcome>> OdooDestination::Upsert(
         }
       }
       Json values = records[i].values;
+      // No value for a required field: a created record gets the server's default (Odoo fills
+      // mail.activity.user_id with the calling user), an updated one keeps its value. `load`
+      // would read an empty cell as False and refuse the record; a required field cannot be
+      // cleared anyway.
+      for (auto it = values.begin(); it != values.end();) {
+        auto f = fields->find(it.key());
+        if (it->is_null() && f != fields->end() && f->second.required) {
+          it = values.erase(it);
+        } else {
+          ++it;
+        }
+      }
       if (model == "ir.attachment" && values.contains("datas") && values["datas"].is_string()) {
         int64_t bytes = Base64Bytes(values["datas"].get<std::string>());
         if (bytes > options_.max_attachment_bytes) {
@@ -168,6 +209,10 @@ StatusOr<std::vector<WriteOutcome>> OdooDestination::Upsert(
         }
         values["res_model_id"] = *model_id;
         values.erase("res_model");
+      }
+      if (model == "calendar.event" && values.value("stop", Json()).is_null()) {
+        std::string stop = EventStop(values);
+        if (!stop.empty()) values["stop"] = stop;
       }
       if (model == "mail.message") {
         if (!values.contains("message_type")) values["message_type"] = "comment";

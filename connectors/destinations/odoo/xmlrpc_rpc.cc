@@ -1,9 +1,12 @@
 // XML-RPC implementation of OdooRpc: xmlrpc-c for the XML, HttpClient for the transport.
 // Every xmlrpc-c exception (girerr::error) is caught here and becomes a Status.
+#include <xmlrpc-c/base.h>
+
 #include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
 #include <xmlrpc-c/base.hpp>
 #include <xmlrpc-c/girerr.hpp>
 #include <xmlrpc-c/xml.hpp>
@@ -100,6 +103,9 @@ Json FromXml(const xmlrpc_c::value& v) {
   }
 }
 
+// Largest XML-RPC answer read: Odoo's own request ceiling (werkzeug, 128 MiB) twice over.
+constexpr size_t kMaxResponseBytes = size_t{256} << 20;
+
 bool ContainsNoCase(std::string haystack, std::string needle) {
   std::transform(haystack.begin(), haystack.end(), haystack.begin(), ::tolower);
   std::transform(needle.begin(), needle.end(), needle.begin(), ::tolower);
@@ -189,6 +195,10 @@ std::string EncodeCall(const std::string& method, const Json& args) {
 }
 
 StatusOr<Json> DecodeResponse(const std::string& xml) {
+  // xmlrpc-c refuses answers over 512 KiB by default; a read of a page of records with their
+  // text or attachments is larger. The limit is process-wide: set once, before any parse.
+  static std::once_flag raised;
+  std::call_once(raised, [] { xmlrpc_limit_set(XMLRPC_XML_SIZE_LIMIT_ID, kMaxResponseBytes); });
   try {
     xmlrpc_c::rpcOutcome outcome;
     xmlrpc_c::xml::parseResponse(xml, &outcome);

@@ -11,6 +11,7 @@
 
 #include "common/ids.h"
 #include "common/logging.h"
+#include "common/text.h"
 #include "connectors/destinations/twenty/twenty_api.h"
 #include "connectors/destinations/twenty/twenty_schema.h"
 #include "connectors/destinations/twenty/twenty_values.h"
@@ -32,11 +33,14 @@ struct Item {
   std::string id;           // RecordUuid(migration, key)
   Json body;                // nested values, with "id"
   std::string upload_path;  // a local file to upload into fullPath (attachments), or empty
+  std::optional<std::string> upload_content;  // or the file's bytes, given in the record
 };
 
-// The value key naming a local file to upload for an attachment record
-// (docs/destination-twenty.md).
+// The value keys of a file to upload for an attachment record (docs/destination-twenty.md):
+// a local path, or the file's bytes in base64 (what a worker makes of a map's `file` transform,
+// so that a load worker on another machine than the bundle still has the file).
 constexpr const char* kUploadKey = "uploadFromPath";
+constexpr const char* kUploadBase64Key = "uploadBase64";
 
 std::string Str(const Json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
@@ -156,6 +160,13 @@ class TwentyDestination : public DestinationConnector {
       if (it != by_id.end()) {
         r.exists = true;
         r.values = fields.empty() ? *it->second : Project(*it->second, fields);
+        // The upload keys are consumed on write; what stands for them is the stored file's
+        // path, so the diff can tell an attachment whose file arrived from one whose did not.
+        for (const char* key : {kUploadKey, kUploadBase64Key}) {
+          if (std::find(fields.begin(), fields.end(), key) == fields.end()) continue;
+          const std::string path = Str(*it->second, "fullPath");
+          r.values[key] = path.empty() ? Json() : Json(path);
+        }
       }
       out.push_back(std::move(r));
     }
@@ -316,13 +327,25 @@ class TwentyDestination : public DestinationConnector {
         if (item.body[kUploadKey].is_string()) item.upload_path = item.body[kUploadKey];
         item.body.erase(kUploadKey);
       }
+      if (item.body.contains(kUploadBase64Key)) {
+        const Json encoded = std::move(item.body[kUploadBase64Key]);
+        item.body.erase(kUploadBase64Key);
+        auto bytes = encoded.is_string() ? DecodeBase64(encoded.get<std::string>())
+                                         : StatusOr<std::string>(InvalidArgument("not text"));
+        if (!bytes.ok()) {
+          Fail(&(*outcomes)[i],
+               InvalidArgument(std::string(kUploadBase64Key) + ": " + bytes.status().message()));
+          continue;
+        }
+        item.upload_content = std::move(*bytes);
+      }
       items.push_back(std::move(item));
     }
     std::vector<Item*> all;
     bool uploads = false;
     for (Item& item : items) {
       all.push_back(&item);
-      uploads = uploads || !item.upload_path.empty();
+      uploads = uploads || !item.upload_path.empty() || item.upload_content.has_value();
     }
     // Files are uploaded only for records that do not exist yet: always look first.
     if (!uploads && !LookupFirst(model)) {
@@ -482,31 +505,28 @@ class TwentyDestination : public DestinationConnector {
   void UploadFiles(std::vector<Item*>* to_create, std::vector<WriteOutcome>* outcomes) {
     std::vector<Item*> kept;
     for (Item* item : *to_create) {
-      if (item->upload_path.empty()) {
+      if (item->upload_path.empty() && !item->upload_content) {
         kept.push_back(item);
         continue;
       }
       WriteOutcome& out = (*outcomes)[item->index];
-      std::error_code ec;
-      auto size = std::filesystem::file_size(item->upload_path, ec);
-      if (ec) {
-        Fail(&out, NotFound("attachment file unreadable: " + ec.message()));
+      auto content = item->upload_content ? StatusOr<std::string>(*item->upload_content)
+                                          : ReadUploadFile(item->upload_path);
+      if (!content.ok()) {
+        Fail(&out, content.status());
         continue;
       }
-      if (static_cast<int64_t>(size) > options_.max_upload_bytes) {
-        Fail(&out, InvalidArgument("attachment file of " + std::to_string(size) +
+      if (static_cast<int64_t>(content->size()) > options_.max_upload_bytes) {
+        Fail(&out, InvalidArgument("attachment file of " + std::to_string(content->size()) +
                                    " bytes exceeds the limit of " +
                                    std::to_string(options_.max_upload_bytes)));
         continue;
       }
-      std::ifstream in(item->upload_path, std::ios::binary);
-      std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      if (!in.good() && !in.eof()) {
-        Fail(&out, NotFound("attachment file unreadable"));
-        continue;
-      }
-      std::string filename = std::filesystem::path(item->upload_path).filename().string();
-      auto path = api_.UploadFile(filename, content);
+      std::string filename = !item->upload_path.empty()
+                                 ? std::filesystem::path(item->upload_path).filename().string()
+                                 : StringAt(item->body, "name");
+      if (filename.empty()) filename = "attachment";
+      auto path = api_.UploadFile(filename, *content);
       if (!path.ok()) {
         Fail(&out, path.status());
         continue;
@@ -516,6 +536,21 @@ class TwentyDestination : public DestinationConnector {
       kept.push_back(item);
     }
     to_create->swap(kept);
+  }
+
+  StatusOr<std::string> ReadUploadFile(const std::string& path) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    if (ec) return NotFound("attachment file unreadable: " + ec.message());
+    if (static_cast<int64_t>(size) > options_.max_upload_bytes) {
+      return InvalidArgument("attachment file of " + std::to_string(size) +
+                             " bytes exceeds the limit of " +
+                             std::to_string(options_.max_upload_bytes));
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) return NotFound("attachment file unreadable");
+    return content;
   }
 
   Status PostBatch(const std::string& model, const std::vector<Item*>& items) {

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "common/civil_time.h"
+
 namespace bridgework::sources {
 namespace {
 
@@ -13,16 +15,6 @@ int DaysInMonth(int y, int m) {
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (m == 2 && IsLeap(y)) return 29;
   return kDays[m - 1];
-}
-
-// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 bool ReadInt(std::string_view s, size_t* pos, size_t digits, int* out) {

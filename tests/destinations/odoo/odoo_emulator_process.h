@@ -2,15 +2,13 @@
 // until it listens, and stops it when destroyed. Each test gets its own emulator and database.
 #pragma once
 
-#include <sys/types.h>
-
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/record.h"
 #include "common/status.h"
-#include "connectors/http/http_client.h"
+#include "tests/fakes/child_process.h"
 
 namespace bridgework::connectors::odoo::testing {
 
@@ -40,12 +38,9 @@ class OdooEmulatorProcess {
 
  private:
   OdooEmulatorProcess() = default;
-  StatusOr<Json> Get(const std::string& path);
   EmulatorOptions options_;
-  pid_t pid_ = -1;
-  std::string dir_;
+  std::unique_ptr<bridgework::testing::PythonServer> server_;
   std::string url_;
-  std::unique_ptr<HttpClient> http_;
 };
 
 }  // namespace bridgework::connectors::odoo::testing

@@ -353,6 +353,38 @@ TEST_F(TwentyDestinationTest, AttachmentsAreUploadedOnceAndLinked) {
   std::filesystem::remove_all(dir);
 }
 
+// What a load worker sends for a map's `file` transform: the file's bytes in base64 (the worker
+// read them from the bundle, which the destination's host may not have). Undecodable content
+// fails that record alone.
+TEST_F(TwentyDestinationTest, AnAttachmentGivenAsBase64IsUploadedOnce) {
+  Start();
+  auto d = Connect();
+  const std::string p1 = IdOf("patients", "P1", "person");
+  MustUpsert(d.get(), {Rec("people", "patients", "P1", "person", {{"name.firstName", "Ana"}})});
+  std::vector<TargetRecord> attachments = {
+      Rec("attachments", "documents", "D1", "attachment",
+          {{"personId", p1}, {"name", "xray.png"}, {"uploadBase64", "iVBORw0KGgo="}}),
+      Rec("attachments", "documents", "D2", "attachment",
+          {{"personId", p1}, {"name", "bad.pdf"}, {"uploadBase64", "not base64!"}})};
+  auto out = MustUpsert(d.get(), attachments);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].action, WriteAction::kCreated) << out[0].error.ToString();
+  EXPECT_EQ(out[1].action, WriteAction::kFailed);
+  EXPECT_NE(out[1].error.message().find("uploadBase64"), std::string::npos);
+  Json stored = Row("attachments", out[0].destination_id);
+  EXPECT_EQ(stored["name"], "xray.png");
+  EXPECT_FALSE(stored.contains("uploadBase64"));
+  auto snap = emu_->Snapshot();
+  ASSERT_TRUE(snap.ok());
+  ASSERT_TRUE((*snap)["files"].contains(stored["fullPath"].get<std::string>())) << snap->dump();
+  EXPECT_EQ((*snap)["files"][stored["fullPath"].get<std::string>()]["size"], 8);
+  auto again = MustUpsert(d.get(), {attachments[0]});
+  EXPECT_EQ(again[0].action, WriteAction::kUnchanged) << again[0].error.ToString();
+  auto after = emu_->Snapshot();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ((*after)["files"].size(), 1u);
+}
+
 TEST_F(TwentyDestinationTest, TheSameBatchTwiceCreatesNothingNew) {
   Start();
   auto d = Connect();

@@ -2,15 +2,13 @@
 // waits until it listens, and stops it when destroyed. Each test starts its own emulator.
 #pragma once
 
-#include <sys/types.h>
-
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/record.h"
 #include "common/status.h"
-#include "connectors/http/http_client.h"
+#include "tests/fakes/child_process.h"
 
 namespace bridgework::connectors::twenty::testing {
 
@@ -37,10 +35,8 @@ class TwentyEmulatorProcess {
 
  private:
   TwentyEmulatorProcess() = default;
-  pid_t pid_ = -1;
-  std::string dir_;
+  std::unique_ptr<bridgework::testing::PythonServer> server_;
   std::string url_;
-  std::unique_ptr<HttpClient> http_;
 };
 
 }  // namespace bridgework::connectors::twenty::testing
