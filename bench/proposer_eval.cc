@@ -30,19 +30,8 @@ namespace {
 namespace fs = std::filesystem;
 namespace eval = bridgework::mapping::eval;
 
-struct Pair {
-  const char* map;
-  const char* kind;
-  const char* schema;
-};
-
-constexpr Pair kPairs[] = {
-    {"sensei-cloud-to-odoo", "sensei-cloud", "odoo17_schema.json"},
-    {"core-practice-to-odoo", "core-practice", "odoo17_schema.json"},
-    {"dr-dentes-to-odoo", "dr-dentes", "odoo17_schema.json"},
-    {"clinic-place-to-odoo", "clinic-place", "odoo17_schema.json"},
-    {"sensei-cloud-to-twenty", "sensei-cloud", "twenty_schema.json"},
-};
+using eval::kPairs;
+using eval::Pair;
 
 int Usage() {
   std::fprintf(stderr,

@@ -9,8 +9,10 @@
 #include "cli/run_folder.h"
 #include "cli/verbs.h"
 #include "cli/wiring.h"
+#include "cli/workflow/audit_records.h"
 #include "cli/workflow/rollback_runner.h"
 #include "cli/workflow/verb_support.h"
+#include "common/clock.h"
 
 namespace bridgework::cli {
 
@@ -47,6 +49,12 @@ void RunRollback(const RollbackArgs& args) {
   wf::RollbackOptions options;
   options.migration = config->migration;
   options.page_size = args.page_size;
+  std::string audit = wf::RollbackAuditHeader();
+  options.on_reverted = [&audit](const std::string& run, const ManifestEntry& e,
+                                 const std::string& action) {
+    const int64_t now = Clock::Real()->UnixMillis();
+    audit += wf::RollbackAuditRow(now, run, e, action);
+  };
   auto result = wf::RollbackRuns(store, destination->get(), runs, options);
 
   std::string run_id = args.run.empty() ? wf::NewWorkflowRunId("rollback") : args.run;
@@ -63,7 +71,10 @@ void RunRollback(const RollbackArgs& args) {
     out["ok"] = false;
     out["error"] = result.status().ToString();
   }
-  out["files"] = {folder->File("rollback.json")};
+  // Written before rollback.json, also when the rollback stopped part-way: what was reverted.
+  Status audit_written = folder->WriteFile("rollback-audit.csv", audit);
+  if (!audit_written.ok()) Fail(kExitFailed, audit_written.ToString());
+  out["files"] = {folder->File("rollback.json"), folder->File("rollback-audit.csv")};
   Status s = folder->WriteJson("rollback.json", out);
   if (!s.ok()) Fail(kExitFailed, s.ToString());
   if (!result.ok()) {

@@ -9,6 +9,9 @@ Json ManifestEntry::ToJson() const {
          {"action", std::string(WriteActionName(action))},
          {"depth", depth}};
   if (action == WriteAction::kUpdated) j["prior"] = prior_values;
+  if (!batch.empty()) j["batch"] = batch;
+  if (!worker.empty()) j["worker"] = worker;
+  if (time_ms != 0) j["time_ms"] = time_ms;
   return j;
 }
 
@@ -30,6 +33,9 @@ StatusOr<ManifestEntry> ManifestEntry::FromJson(const Json& j) {
     return DataLoss("manifest entry has unknown action " + action);
   e.depth = j.value("depth", 0);
   if (j.contains("prior")) e.prior_values = j["prior"];
+  e.batch = j.value("batch", "");
+  e.worker = j.value("worker", "");
+  e.time_ms = j.value("time_ms", int64_t{0});
   return e;
 }
 

@@ -411,6 +411,9 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
         e.action = WriteAction::kUpdated;
         e.prior_values = stored[n].values;
         e.depth = task.depth;
+        e.batch = task.id;
+        e.worker = ctx_.worker_id;
+        e.time_ms = clock_->UnixMillis();
         priors.push_back(std::move(e));
       }
       s = retry([&] { return store_->RecordPriorValues(m, run, priors); });
@@ -521,6 +524,9 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
         e.destination_id = o.destination_id;
         e.action = WriteAction::kCreated;
         e.depth = task.depth;
+        e.batch = task.id;
+        e.worker = ctx_.worker_id;
+        e.time_ms = clock_->UnixMillis();
         commit.manifest.push_back(std::move(e));
       }
     }

@@ -109,6 +109,7 @@ StatusOr<RollbackResult> RollbackRuns(state::StateStore* store,
           result.failures.push_back({run, e.key, e.model, e.destination_id, why});
           continue;
         }
+        if (options.on_reverted) options.on_reverted(run, e, action);
         if (e.action == WriteAction::kCreated) unmapped.push_back(e.key);
       }
       BW_RETURN_IF_ERROR(store->RemoveIdMapEntries(m, unmapped));

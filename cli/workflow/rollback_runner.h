@@ -11,6 +11,7 @@
 // Thread contract: one RollbackRunner per thread; the store and destination are shared safely.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,6 +52,10 @@ struct RollbackOptions {
   std::string migration;
   int page_size = 200;
   int max_call_attempts = 3;  // per page, when Revert as a whole fails (transient)
+  // Called for every record reverted ("deleted", "restored" or "already-gone"), for the audit
+  // log; may be empty.
+  std::function<void(const std::string& run, const ManifestEntry& entry, const std::string& action)>
+      on_reverted;
 };
 
 // Reverts `runs` in the given order. Runs already marked done are skipped.

@@ -27,19 +27,8 @@ std::string SourceDir() {
   return dir ? dir : BW_SOURCE_DIR_DEFAULT;
 }
 
-struct Pair {
-  const char* map;
-  const char* kind;
-  const char* schema;
-};
-
-constexpr Pair kPairs[] = {
-    {"sensei-cloud-to-odoo", "sensei-cloud", "odoo17_schema.json"},
-    {"core-practice-to-odoo", "core-practice", "odoo17_schema.json"},
-    {"dr-dentes-to-odoo", "dr-dentes", "odoo17_schema.json"},
-    {"clinic-place-to-odoo", "clinic-place", "odoo17_schema.json"},
-    {"sensei-cloud-to-twenty", "sensei-cloud", "twenty_schema.json"},
-};
+using eval::kPairs;
+using eval::Pair;
 constexpr Renaming kModes[] = {Renaming::kNone, Renaming::kRestyled, Renaming::kTranslated};
 constexpr double kConfident = 0.8;
 

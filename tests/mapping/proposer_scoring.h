@@ -56,6 +56,22 @@ struct Mistake {
   double confidence = 0;
 };
 
+// The five seed pairs: default map (maps/<map>.yaml), source kind, offline schema fixture
+// (tests/mapping/fixtures/<schema>).
+struct Pair {
+  const char* map;
+  const char* kind;
+  const char* schema;
+};
+
+constexpr Pair kPairs[] = {
+    {"sensei-cloud-to-odoo", "sensei-cloud", "odoo17_schema.json"},
+    {"core-practice-to-odoo", "core-practice", "odoo17_schema.json"},
+    {"dr-dentes-to-odoo", "dr-dentes", "odoo17_schema.json"},
+    {"clinic-place-to-odoo", "clinic-place", "odoo17_schema.json"},
+    {"sensei-cloud-to-twenty", "sensei-cloud", "twenty_schema.json"},
+};
+
 struct PairSpec {
   std::string map_path;      // maps/<pair>.yaml
   std::string schema_path;   // the destination schema fixture (`map propose --schema`)

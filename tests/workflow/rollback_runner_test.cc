@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 
+#include "cli/workflow/audit_records.h"
 #include "connectors/destinations/memory/memory_destination.h"
 #include "state/embedded_redis.h"
 #include "state/redis_state_store.h"
@@ -152,6 +154,48 @@ TEST_F(RollbackTest, WholeMigrationChildrenFirstAndIdMapCleared) {
   auto again = RollbackRuns(store_.get(), dest_.get(), *runs, {kM, 4, 1});
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->skipped_runs, std::vector<std::string>{"run1"});
+}
+
+// The audit log of a rollback: one row per record reverted, with its key, model, id and what
+// was done, never a stored value.
+TEST_F(RollbackTest, EveryRevertedRecordReachesTheAuditLog) {
+  LoadRun("run1", 3);
+  std::string audit = RollbackAuditHeader();
+  std::map<std::string, std::string> action_of;
+  RollbackOptions options{kM, 4, 1};
+  options.on_reverted = [&](const std::string& run, const ManifestEntry& e,
+                            const std::string& action) {
+    EXPECT_EQ(run, "run1");
+    action_of[e.key] = action;
+    audit += RollbackAuditRow(1700000000000, run, e, action);
+  };
+  auto r = RollbackRuns(store_.get(), dest_.get(), {"run1"}, options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(action_of.size(), 9u);  // 3 patients, 6 notes
+  for (const auto& [key, action] : action_of) EXPECT_EQ(action, "deleted") << key;
+  EXPECT_NE(audit.find("1700000000000,run1,patients,patients/P0/t,res.partner,"), std::string::npos)
+      << audit;
+  EXPECT_EQ(audit.find("\"x\""), std::string::npos);  // no stored value
+}
+
+TEST(AuditRecords, ARowNamesBatchWorkerAndIdsOnly) {
+  ManifestEntry e;
+  e.key = "patients/P7/record";
+  e.model = "res.partner";
+  e.destination_id = "42";
+  e.action = WriteAction::kUpdated;
+  e.prior_values = {{"name", "Ada Lovelace"}};
+  e.batch = "l/patients/0/3";
+  e.worker = "w-1";
+  e.time_ms = 5;
+  EXPECT_EQ(AuditRecordRow("run9", e),
+            "5,run9,l/patients/0/3,w-1,patients,patients/P7/record,res.partner,42,updated\r\n");
+  // And it survives the manifest's JSON round trip.
+  auto back = ManifestEntry::FromJson(e.ToJson());
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->batch, "l/patients/0/3");
+  EXPECT_EQ(back->worker, "w-1");
+  EXPECT_EQ(back->time_ms, 5);
 }
 
 TEST_F(RollbackTest, InterruptedRollbackFinishesWhenRunAgain) {

@@ -163,9 +163,11 @@ class TwentyDestination : public DestinationConnector {
         // The upload keys are consumed on write; what stands for them is the stored file's
         // path, so the diff can tell an attachment whose file arrived from one whose did not.
         for (const char* key : {kUploadKey, kUploadBase64Key}) {
-          if (std::find(fields.begin(), fields.end(), key) == fields.end()) continue;
+          const bool asked = std::find(fields.begin(), fields.end(), key) != fields.end();
           const std::string path = Str(*it->second, "fullPath");
-          r.values[key] = path.empty() ? Json() : Json(path);
+          if (asked || (fields.empty() && !path.empty())) {
+            r.values[key] = path.empty() ? Json() : Json(path);
+          }
         }
       }
       out.push_back(std::move(r));
