@@ -224,7 +224,32 @@ Selection SelectSample(const SelectionRules& rules,
     }
   }
 
-  // 3. Features per root: its own, its descendants', and its references to other objects.
+  // 3. Features per root: its own, its descendants', and its references to other objects;
+  // not the values of a field that is categorical in name only (kMaxCategoryValues).
+  std::set<std::string> too_many_values;  // "object.field=" prefixes
+  {
+    std::map<std::string, std::set<std::string>> values;  // prefix -> distinct features
+    std::map<std::string, size_t> records_per_object;
+    for (const auto& [object, list] : records) {
+      records_per_object[object] = list.size();
+      for (const auto& r : list) {
+        for (const auto& f : r.features) {
+          const size_t eq = f.find('=');
+          if (eq != std::string::npos) values[f.substr(0, eq + 1)].insert(f);
+        }
+      }
+    }
+    for (const auto& [prefix, distinct] : values) {
+      const size_t n = records_per_object[prefix.substr(0, prefix.find('.'))];
+      if (distinct.size() > kMaxCategoryValues && distinct.size() * 10 > n) {
+        too_many_values.insert(prefix);
+      }
+    }
+  }
+  auto counts_for_coverage = [&](const std::string& f) {
+    const size_t eq = f.find('=');
+    return eq == std::string::npos || !too_many_values.count(f.substr(0, eq + 1));
+  };
   std::unordered_map<std::string, std::set<std::string>> feats;
   std::set<std::string> long_fields;
   for (const auto& object : descendants) {
@@ -235,6 +260,7 @@ Selection SelectSample(const SelectionRules& rules,
       if (it == oit->second.end()) continue;
       auto& fs = feats[it->second];
       for (const auto& f : r.features) {
+        if (!counts_for_coverage(f)) continue;
         fs.insert(f);
         if (f.size() > 5 && f.compare(f.size() - 5, 5, ":long") == 0) {
           long_fields.insert(f.substr(0, f.size() - 5));

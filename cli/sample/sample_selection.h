@@ -28,6 +28,12 @@ namespace bridgework::cli::sample {
 
 // Text values longer than this are "long" (a long note).
 inline constexpr size_t kLongTextChars = 1000;
+// A field the map treats as a category (a value map, a condition, a lookup) but whose values are
+// nearly all different (a start time in "start_time past", a whole address looked up for its
+// state) says nothing about kinds of records: covering each of its values would take every
+// record. Above this many distinct values, and above a tenth of its object's records, it is
+// not a coverage feature.
+inline constexpr size_t kMaxCategoryValues = 50;
 
 struct ObjectRules {
   std::string object;

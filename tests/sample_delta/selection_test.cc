@@ -153,6 +153,31 @@ TEST(SampleSelection, CoversEveryValueThatMattersEvenBeyondTheSize) {
   EXPECT_FALSE(s.ids["patients"].count("p9"));
 }
 
+// A field used in a condition but with a value per record (here `type`, 120 different values)
+// is not a kind of record to cover: the sample stays near its size instead of taking everyone.
+TEST(SampleSelection, AFieldWithNearlyUniqueValuesIsNotCoveredValueByValue) {
+  Fixture f;
+  const ObjectRules* appts = f.rules.Find("appointments");
+  ASSERT_NE(appts, nullptr);
+  for (int i = 0; i < 120; ++i) {
+    const std::string p = "q" + std::to_string(i);
+    f.facts["patients"].push_back(
+        FactsOf(Rec("patients", p, {{"name", "N"}}), *f.rules.Find("patients")));
+    f.facts["appointments"].push_back(FactsOf(Rec("appointments", "b" + std::to_string(i),
+                                                  {{"patient_id", p},
+                                                   {"provider_id", "d1"},
+                                                   {"status", "booked"},
+                                                   {"type", "type-" + std::to_string(i)}}),
+                                              *appts));
+  }
+  Selection s = SelectSample(f.rules, f.facts, 5);
+  EXPECT_LE(s.roots.size(), 8u) << "every distinct `type` was covered";
+  // What does matter is still covered: every provider, every status, the long note.
+  EXPECT_EQ(s.ids["providers"], std::set<std::string>({"d1", "d2", "d3"}));
+  auto roots = RootIds(s);
+  for (const char* must : {"p1", "p5", "p3", "p8"}) EXPECT_TRUE(roots.count(must)) << must;
+}
+
 TEST(SampleSelection, FillsUpToTheSizeInSourceOrder) {
   Fixture f;
   Selection s = SelectSample(f.rules, f.facts, 8);
