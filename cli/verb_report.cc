@@ -139,17 +139,9 @@ void RunReport(const ReportArgs& args) {
   // The per-record audit log: every record each run created or updated, from its manifest.
   std::string records = wf::AuditRecordsHeader();
   for (const auto& id : *runs) {
-    std::string cursor = "0";
-    std::set<std::string> seen;  // HSCAN may return an entry twice across pages
-    do {
-      auto page = store->ManifestPage(m, id, cursor, 1000);
-      if (!page.ok()) Fail(kExitFailed, "manifest of run " + id + ": " + page.status().ToString());
-      cursor = page->first;
-      for (const auto& e : page->second) {
-        if (!seen.insert(e.key).second) continue;
-        records += wf::AuditRecordRow(id, e);
-      }
-    } while (cursor != "0");
+    Status read = state::ForEachManifestEntry(
+        store, m, id, [&](const ManifestEntry& e) { records += wf::AuditRecordRow(id, e); });
+    if (!read.ok()) Fail(kExitFailed, "manifest of run " + id + ": " + read.ToString());
   }
   WriteOrFail(*folder, "audit-records.csv", records);
   in.files["audit-records.csv"] =

@@ -307,25 +307,23 @@ std::vector<Proposal> Proposer::Propose(const std::string& model,
       p.reason = reason;
     };
     // 1. What a person confirmed before comes first, whatever else the field looks like.
-    std::string learned_target;
-    bool same_object = false;
-    for (const std::string& k : {object.empty() ? std::string() : key + "@" + object + "/" + model,
-                                 key + "@" + model, key, FoldKey(f.name)}) {
-      if (k.empty()) continue;
+    auto learned_for = [&](const std::string& k) -> std::string {
       auto learned = learned_.pairs.find(k);
-      if (learned != learned_.pairs.end() && learned->second.rfind(model + ".", 0) == 0) {
-        learned_target = learned->second.substr(model.size() + 1);
-        same_object = k.find('/') != std::string::npos;
-        break;
-      }
+      if (learned == learned_.pairs.end() || learned->second.rfind(model + ".", 0) != 0) return "";
+      return learned->second.substr(model.size() + 1);
+    };
+    if (std::string same = object.empty() ? "" : learned_for(key + "@" + object + "/" + model);
+        !same.empty()) {
+      finish(same, 0.97, "confirmed in an earlier map", "", nullptr, nullptr);
+      out.push_back(p);
+      continue;
     }
-    if (!learned_target.empty()) {
-      if (same_object) {
-        finish(learned_target, 0.97, "confirmed in an earlier map", "", nullptr, nullptr);
-      } else {
-        finish(learned_target, 0.75, "unsure: confirmed in an earlier map for another object", "",
-               nullptr, nullptr);
-      }
+    std::string other = learned_for(key + "@" + model);
+    if (other.empty()) other = learned_for(key);  // files written by older versions
+    if (other.empty()) other = learned_for(FoldKey(f.name));
+    if (!other.empty()) {
+      finish(other, 0.75, "unsure: confirmed in an earlier map for another object", "", nullptr,
+             nullptr);
       out.push_back(p);
       continue;
     }

@@ -1,5 +1,7 @@
 #include "state/state_store.h"
 
+#include <unordered_set>
+
 namespace bridgework::state {
 
 std::string ExtractTaskId(const std::string& object, int shard_index) {
@@ -54,6 +56,21 @@ StatusOr<std::vector<AuditEntry>> StateStore::AuditPage(const std::string& /*mig
                                                         const std::string& /*after_id*/,
                                                         int64_t /*count*/) {
   return Unimplemented("state: AuditPage is not implemented by this store");
+}
+
+Status ForEachManifestEntry(StateStore* store, const std::string& migration,
+                            const std::string& run_id,
+                            const std::function<void(const ManifestEntry&)>& fn) {
+  std::unordered_set<std::string> seen;
+  std::string cursor = "0";
+  do {
+    BW_ASSIGN_OR_RETURN(auto page, store->ManifestPage(migration, run_id, cursor, 1000));
+    cursor = page.first;
+    for (const ManifestEntry& e : page.second) {
+      if (seen.insert(e.key).second) fn(e);
+    }
+  } while (cursor != "0");
+  return Status::Ok();
 }
 
 }  // namespace bridgework::state

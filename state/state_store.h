@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -334,5 +335,11 @@ class StateStoreWrapper : public StateStore {
  private:
   StateStore* target_;
 };
+
+// Calls `fn` once per entry of a run's manifest, paging through ManifestPage (whose cursor may
+// return an entry twice across pages: each key is handed over once). Stops at the first error.
+Status ForEachManifestEntry(StateStore* store, const std::string& migration,
+                            const std::string& run_id,
+                            const std::function<void(const ManifestEntry&)>& fn);
 
 }  // namespace bridgework::state

@@ -220,6 +220,13 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
   auto retry = [&](const std::function<Status()>& step) {
     return RetryTransient(step, ctx_.retry_budget, stop, clock_);
   };
+  // Who wrote a manifest entry, in which batch and when: the per-record audit log.
+  auto stamp = [&](ManifestEntry* e) {
+    e->depth = task.depth;
+    e->batch = task.id;
+    e->worker = ctx_.worker_id;
+    e->time_ms = clock_->UnixMillis();
+  };
 
   bool done = false;
   Status s = retry([&]() -> Status {
@@ -410,10 +417,7 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
         e.destination_id = *existing[idx[n]];
         e.action = WriteAction::kUpdated;
         e.prior_values = stored[n].values;
-        e.depth = task.depth;
-        e.batch = task.id;
-        e.worker = ctx_.worker_id;
-        e.time_ms = clock_->UnixMillis();
+        stamp(&e);
         priors.push_back(std::move(e));
       }
       s = retry([&] { return store_->RecordPriorValues(m, run, priors); });
@@ -523,10 +527,7 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
         e.model = batch_targets[j].model;
         e.destination_id = o.destination_id;
         e.action = WriteAction::kCreated;
-        e.depth = task.depth;
-        e.batch = task.id;
-        e.worker = ctx_.worker_id;
-        e.time_ms = clock_->UnixMillis();
+        stamp(&e);
         commit.manifest.push_back(std::move(e));
       }
     }

@@ -19,14 +19,10 @@ StatusOr<std::vector<std::string>> MappedKeys(state::StateStore* store,
   std::set<std::string> created;
   BW_ASSIGN_OR_RETURN(auto runs, store->ListRuns(migration));
   for (const auto& run : runs) {
-    std::string cursor = "0";
-    do {
-      BW_ASSIGN_OR_RETURN(auto page, store->ManifestPage(migration, run, cursor, kChunk));
-      cursor = page.first;
-      for (const auto& e : page.second) {
-        if (e.action == WriteAction::kCreated) created.insert(e.key);
-      }
-    } while (cursor != "0");
+    BW_RETURN_IF_ERROR(
+        state::ForEachManifestEntry(store, migration, run, [&](const ManifestEntry& e) {
+          if (e.action == WriteAction::kCreated) created.insert(e.key);
+        }));
   }
   std::vector<std::string> all(created.begin(), created.end());
   std::vector<std::string> out;

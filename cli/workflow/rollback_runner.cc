@@ -14,19 +14,8 @@ StatusOr<std::vector<ManifestEntry>> ReadManifest(state::StateStore* store,
                                                   const std::string& migration,
                                                   const std::string& run) {
   std::vector<ManifestEntry> out;
-  std::string cursor = "0";
-  do {
-    BW_ASSIGN_OR_RETURN(auto page, store->ManifestPage(migration, run, cursor, 1000));
-    cursor = page.first;
-    for (auto& e : page.second) out.push_back(std::move(e));
-  } while (cursor != "0");
-  // HSCAN may return an entry twice across pages; keys are unique in a run's manifest.
-  std::sort(out.begin(), out.end(),
-            [](const ManifestEntry& a, const ManifestEntry& b) { return a.key < b.key; });
-  out.erase(
-      std::unique(out.begin(), out.end(),
-                  [](const ManifestEntry& a, const ManifestEntry& b) { return a.key == b.key; }),
-      out.end());
+  BW_RETURN_IF_ERROR(state::ForEachManifestEntry(
+      store, migration, run, [&out](const ManifestEntry& e) { out.push_back(e); }));
   return out;
 }
 

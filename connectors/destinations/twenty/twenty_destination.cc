@@ -518,10 +518,8 @@ class TwentyDestination : public DestinationConnector {
         Fail(&out, content.status());
         continue;
       }
-      if (static_cast<int64_t>(content->size()) > options_.max_upload_bytes) {
-        Fail(&out, InvalidArgument("attachment file of " + std::to_string(content->size()) +
-                                   " bytes exceeds the limit of " +
-                                   std::to_string(options_.max_upload_bytes)));
+      if (Status size = CheckUploadSize(content->size()); !size.ok()) {
+        Fail(&out, size);
         continue;
       }
       std::string filename = !item->upload_path.empty()
@@ -540,15 +538,18 @@ class TwentyDestination : public DestinationConnector {
     to_create->swap(kept);
   }
 
+  Status CheckUploadSize(uint64_t bytes) const {
+    if (static_cast<int64_t>(bytes) <= options_.max_upload_bytes) return Status::Ok();
+    return InvalidArgument("attachment file of " + std::to_string(bytes) +
+                           " bytes exceeds the limit of " +
+                           std::to_string(options_.max_upload_bytes));
+  }
+
   StatusOr<std::string> ReadUploadFile(const std::string& path) {
     std::error_code ec;
     auto size = std::filesystem::file_size(path, ec);
     if (ec) return NotFound("attachment file unreadable: " + ec.message());
-    if (static_cast<int64_t>(size) > options_.max_upload_bytes) {
-      return InvalidArgument("attachment file of " + std::to_string(size) +
-                             " bytes exceeds the limit of " +
-                             std::to_string(options_.max_upload_bytes));
-    }
+    BW_RETURN_IF_ERROR(CheckUploadSize(size));  // before reading it all into memory
     std::ifstream in(path, std::ios::binary);
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in.good() && !in.eof()) return NotFound("attachment file unreadable");
