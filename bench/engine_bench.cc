@@ -4,25 +4,29 @@
 // memory (VmHWM) for 1M and 10M planned records, each planned in a fresh process of its own.
 //
 //   engine_bench [--patients N] [--workers 1,2,4] [--store redis|memory|both] [--batch N]
-//                [--no-plan]
+//                [--no-plan] [--redis-commands]
 //
 // --patients: synthetic patients (each has 2 appointments and 1 note: 4 records), default 50000.
 // --store: redis = a private redis-server on a unix socket, as `migrate` starts one with no
 // `redis:` in its config (the default); memory = the in-process MemoryStateStore (`redis:
 // "memory:"`); both. Every run checks that each record was loaded once (the run's counters) before
-// it is timed.
+// it is timed. --redis-commands: after each Redis run, the server's five busiest commands (INFO
+// commandstats; a script's time includes the commands it calls, which are also listed alone).
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "common/logging.h"
@@ -31,6 +35,7 @@
 #include "coordinator/coordinator.h"
 #include "state/embedded_redis.h"
 #include "state/memory_state_store.h"
+#include "state/redis_client.h"
 #include "state/redis_state_store.h"
 #include "tests/fakes/redis_server.h"
 #include "transport/transport.h"
@@ -93,7 +98,58 @@ struct RunResult {
   double seconds = 0;
   std::string error;
   double cpu_seconds = 0;  // this process and its redis-server, for the whole run
+  // Redis only (INFO cpu / commandstats at the end of the run): where the server's time went.
+  double redis_main_cpu = 0;     // the server's main thread (commands, Lua, AOF writes)
+  double redis_rewrite_cpu = 0;  // its append-only-file rewrites (forked children)
+  std::string redis_commands;    // --redis-commands: the busiest commands, one per line
 };
+
+bool g_redis_commands = false;  // --redis-commands
+
+// "name:value" lines of an INFO answer.
+std::map<std::string, std::string> InfoFields(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    auto colon = line.find(':');
+    if (colon != std::string::npos) out[line.substr(0, colon)] = line.substr(colon + 1);
+  }
+  return out;
+}
+
+// Reads the private server's CPU and command time into `r` (left at 0 when it cannot).
+void ReadRedisCpu(const std::string& url, RunResult* r) {
+  auto address = state::ParseRedisAddress(url);
+  if (!address.ok()) return;
+  state::RedisClient client(*address, std::chrono::seconds(5));
+  auto cpu = client.Command({"INFO", "cpu"});
+  if (!cpu.ok()) return;
+  auto f = InfoFields(cpu->str);
+  auto num = [&](const char* k) { return f.count(k) ? std::atof(f[k].c_str()) : 0.0; };
+  r->redis_main_cpu = num("used_cpu_user_main_thread") + num("used_cpu_sys_main_thread");
+  r->redis_rewrite_cpu = num("used_cpu_user_children") + num("used_cpu_sys_children");
+  if (!g_redis_commands) return;
+  auto stats = client.Command({"INFO", "commandstats"});
+  if (!stats.ok()) return;
+  std::vector<std::tuple<double, std::string, long long>> busiest;  // (seconds, name, calls)
+  for (const auto& [name, value] : InfoFields(stats->str)) {
+    auto usec = value.find("usec="), calls = value.find("calls=");
+    if (name.rfind("cmdstat_", 0) != 0 || usec == std::string::npos || calls == std::string::npos)
+      continue;
+    busiest.emplace_back(std::atof(value.c_str() + usec + 5) / 1e6, name.substr(8),
+                         std::atoll(value.c_str() + calls + 6));
+  }
+  std::sort(busiest.rbegin(), busiest.rend());
+  for (size_t i = 0; i < busiest.size() && i < 5; ++i) {
+    const auto& [seconds, name, calls] = busiest[i];
+    char line[160];
+    std::snprintf(line, sizeof line, "                   %-10s %8lld calls %7.3f s\n", name.c_str(),
+                  calls, seconds);
+    r->redis_commands += line;
+  }
+}
 
 // CPU seconds used so far by this process and its waited-for children (the redis-server).
 double CpuSeconds() {
@@ -169,6 +225,7 @@ RunResult ThroughputOnce(const std::string& store_kind, int workers, int64_t pat
   }
   stop = true;
   for (auto& t : threads) t.join();
+  if (bench_store.redis) ReadRedisCpu(bench_store.redis->url(), &out);
   return out;
 }
 
@@ -263,12 +320,14 @@ int main(int argc, char** argv) {
       g_batch_size = std::atoi(next().c_str());
     } else if (a == "--no-plan") {
       plan = false;
+    } else if (a == "--redis-commands") {
+      g_redis_commands = true;
     } else if (std::isdigit(static_cast<unsigned char>(a[0]))) {
       patients = std::atoll(a.c_str());  // the old positional form
     } else {
       std::fprintf(stderr,
                    "usage: engine_bench [--patients N] [--workers 1,2,4] "
-                   "[--store redis|memory|both] [--batch N] [--no-plan]\n");
+                   "[--store redis|memory|both] [--batch N] [--no-plan] [--redis-commands]\n");
       return 2;
     }
   }
@@ -299,6 +358,13 @@ int main(int argc, char** argv) {
           "records per cpu-second\n",
           w, r.records_per_s, r.seconds, r.records_per_s / base, worker_counts.front(),
           r.cpu_seconds, r.cpu_seconds > 0 ? records / r.cpu_seconds : 0);
+      if (r.redis_main_cpu > 0) {
+        std::printf(
+            "                 of which redis-server %.2f s (main thread) + %.2f s (AOF "
+            "rewrite)\n",
+            r.redis_main_cpu, r.redis_rewrite_cpu);
+        std::fputs(r.redis_commands.c_str(), stdout);
+      }
       std::fflush(stdout);
     }
   }

@@ -74,6 +74,41 @@ StatusOr<int64_t> WriteFailures(state::StateStore* store, const Config& config,
   return n;
 }
 
+// The map's fallbacks for the modules the destination lacks (no Accounting, no Calendar),
+// decided before the first write: the workers' mappers apply the same ones (workers/worker.cc),
+// and a missing module the map has no fallback for refuses the run here, before any record
+// moves, instead of failing every record of that target. An empty list: nothing replaced.
+StatusOr<Json> FallbacksBeforeRun(const Config& config, const EngineRunOptions& options,
+                                  const mapping::MapFile& map) {
+  bool needs_modules = false;
+  for (const auto& o : map.objects) {
+    for (const auto& t : o.targets) needs_modules = needs_modules || !t.module.empty();
+  }
+  if (!needs_modules) return Json::array();  // nothing to fall back from: no call to make
+  std::unique_ptr<connectors::DestinationConnector> destination;
+  workers::WorkerParts parts;  // owns the destination of injected parts (tests)
+  connectors::DestinationConnector* d = nullptr;
+  if (options.parts) {
+    workers::WorkerSetup setup;
+    setup.migration = config.migration;
+    setup.config_dir = config.dir;
+    BW_ASSIGN_OR_RETURN(parts, options.parts(setup));
+    d = parts.destination.get();
+  } else {
+    BW_ASSIGN_OR_RETURN(destination, MakeDestination(config));
+    d = destination.get();
+  }
+  if (d == nullptr) return Json::array();
+  auto schema = d->Discover();
+  if (!schema.ok()) return schema.status().Annotate("discovering the destination's modules");
+  // A destination that reports no modules (null, Twenty) has nothing to fall back from.
+  if (schema->modules.empty()) return Json::array();
+  mapping::MapperOptions mo;
+  mo.modules = schema->modules;
+  BW_ASSIGN_OR_RETURN(auto mapper, mapping::Mapper::Create(map, mo));
+  return Json(mapper->AppliedFallbacks());
+}
+
 }  // namespace
 
 const std::atomic<bool>& StopFlag() { return g_stop; }
@@ -158,6 +193,13 @@ int RunEngine(const Config& config, const EngineRunOptions& options) {
     // DESIGN guarantee 4: no record moves under a map nobody confirmed, or one changed since.
     Status s = workflow::CheckMapConfirmed(config.map, config.path);
     if (!s.ok()) return fail(s.message());
+  }
+  Json fallbacks = Json::array();
+  if (map) {
+    auto applied = FallbacksBeforeRun(config, options, *map);
+    if (!applied.ok()) return fail(applied.status().ToString());
+    fallbacks = std::move(*applied);
+    for (const auto& f : fallbacks) log->info("fallback: {}", f.get<std::string>());
   }
   Json run_options = options.run_options;
   std::string modified_since = options.modified_since;
@@ -267,6 +309,9 @@ int RunEngine(const Config& config, const EngineRunOptions& options) {
 
   Json result = NewVerbResult(options.verb, summary->run_id);
   result["migration"] = config.migration;
+  // "<object>: module M missing -> action (reason)" for each target the destination could not
+  // take (its module is not installed), decided before the first write.
+  result["fallbacks"] = fallbacks;
   int64_t failed = 0;
   for (const auto& obj : summary->order) {
     const auto& c = summary->objects[obj];

@@ -1,15 +1,20 @@
 // schema plan | schema apply: what the map needs in the destination (custom fields, named
 // records, modules), then created. Plan writes schema-plan.json / .html; apply refuses an
 // unconfirmed or changed map, creates what is missing (idempotent) and writes schema-apply.json.
-// See docs/workflow.md.
+// The custom fields it creates (not those it finds) are recorded in the state store, for
+// `rollback --drop-custom-fields`. See docs/workflow.md.
 #include <cstdio>
+#include <optional>
 
+#include "cli/engine_run.h"
 #include "cli/run_folder.h"
 #include "cli/verbs.h"
 #include "cli/wiring.h"
+#include "cli/workflow/created_fields.h"
 #include "cli/workflow/guards.h"
 #include "cli/workflow/schema_planner.h"
 #include "cli/workflow/verb_support.h"
+#include "state/memory_state_store.h"
 
 namespace bridgework::cli {
 
@@ -67,6 +72,14 @@ void RunApply(const std::string& config_path) {
   const Config& config = p.ctx.config;
   Status confirmed = wf::CheckMapConfirmed(config.map, config.path);
   if (!confirmed.ok()) Fail(kExitFailed, confirmed.message());
+  // Opened before the first field is created, so that no created field goes unrecorded. A
+  // `redis: "memory:"` config keeps no state between verbs: nothing can be recorded there.
+  std::optional<StateHandle> st;
+  if (!p.plan.to_create.fields.empty() && config.redis != state::kMemoryStateUrl) {
+    auto opened = OpenState(config, /*allow_embedded=*/true);
+    if (!opened.ok()) Fail(kExitFailed, opened.status().ToString());
+    st = std::move(*opened);
+  }
   std::vector<connectors::SchemaItemResult> results;
   if (!p.plan.to_create.fields.empty() || !p.plan.to_create.records.empty()) {
     auto applied = p.destination->ApplySchema(p.plan.to_create);
@@ -82,6 +95,20 @@ void RunApply(const std::string& config_path) {
     else
       ++failed;
   }
+  const auto created_fields = wf::CreatedFields(p.plan.to_create.fields, results);
+  if (st && !created_fields.empty()) {
+    auto have = st->store->GetValue(config.migration, wf::kCreatedFieldsValue);
+    if (!have.ok()) Fail(kExitFailed, "state store: " + have.status().ToString());
+    auto list = wf::CreatedFieldsFromJson(have->value_or(""));
+    if (!list.ok()) Fail(kExitFailed, list.status().ToString());
+    Status recorded = st->store->SetValue(
+        config.migration, wf::kCreatedFieldsValue,
+        wf::CreatedFieldsToJson(wf::MergeCreatedFields(std::move(*list), created_fields)).dump());
+    if (!recorded.ok()) {
+      Fail(kExitFailed,
+           "the created custom fields could not be recorded for rollback: " + recorded.ToString());
+    }
+  }
   auto folder = RunFolder::Create(config.run_dir, wf::NewWorkflowRunId("schema-apply"));
   if (!folder.ok()) Fail(kExitFailed, folder.status().ToString());
   Json out = NewVerbResult("schema apply", folder->run_id());
@@ -91,6 +118,12 @@ void RunApply(const std::string& config_path) {
   out["failed"] = failed;
   out["unavailable"] = p.plan.Count("unavailable");
   out["items"] = wf::ApplyResultsToJson(results);
+  // The fields this call created (`rollback --drop-custom-fields` drops these, with those of
+  // earlier applies of the migration, and never one that was already there).
+  Json created_names = Json::array();
+  for (const auto& f : created_fields) created_names.push_back(f.model + "." + f.name);
+  out["created_fields"] = created_names;
+  out["created_fields_recorded"] = created_fields.empty() || st.has_value();
   out["plan"] = p.plan.ToJson();
   out["files"] = {folder->File("schema-apply.json")};
   Status s = folder->WriteJson("schema-apply.json", out);

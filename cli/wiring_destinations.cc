@@ -7,7 +7,7 @@ namespace bridgework::cli {
 namespace {
 
 // destination.options of kind twenty (docs/destination-twenty.md): unique_conflict, delete_mode,
-// create_first, lookup_chunk, page_size, rate_limit {requests, window_ms}.
+// create_first, lookup_chunk, delete_batch_size, page_size, rate_limit {requests, window_ms}.
 StatusOr<std::unique_ptr<connectors::DestinationConnector>> MakeTwenty(const DestinationConfig& d) {
   connectors::TwentyOptions o;
   o.base_url = d.url;
@@ -47,6 +47,8 @@ StatusOr<std::unique_ptr<connectors::DestinationConnector>> MakeTwenty(const Des
         o.create_first = v.as<bool>();
       } else if (key == "lookup_chunk") {
         o.lookup_chunk = v.as<int>();
+      } else if (key == "delete_batch_size") {
+        o.delete_batch_size = v.as<int>();
       } else if (key == "page_size") {
         o.page_size = v.as<int>();
       } else if (key == "rate_limit") {
@@ -65,8 +67,9 @@ StatusOr<std::unique_ptr<connectors::DestinationConnector>> MakeTwenty(const Des
   } catch (const YAML::Exception& e) {
     return InvalidArgument(std::string("destination.options: ") + e.what());
   }
-  if (o.batch_size < 1 || o.lookup_chunk < 1 || o.page_size < 1) {
-    return InvalidArgument("destination: batch_size, lookup_chunk and page_size must be >= 1");
+  if (o.batch_size < 1 || o.lookup_chunk < 1 || o.page_size < 1 || o.delete_batch_size < 1) {
+    return InvalidArgument(
+        "destination: batch_size, lookup_chunk, delete_batch_size and page_size must be >= 1");
   }
   return connectors::NewTwentyDestination(std::move(o));
 }

@@ -24,3 +24,14 @@ target_link_libraries(xmlrpc_cpp INTERFACE ${XMLRPC_LIBS})
 
 find_program(REDIS_SERVER redis-server REQUIRED)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
+
+# jemalloc for the programs (bridgework, the benches): a load batch makes and frees many small
+# strings and JSON values on several threads, and glibc malloc's arena consolidation took about a
+# fifth of the engine's cycles (perf; docs/operations.md). Linked whole (--no-as-needed) because
+# nothing calls it by name: it replaces malloc. Not with sanitizers, which bring their own.
+add_library(bw_malloc INTERFACE)
+if(NOT BW_SANITIZE)
+  pkg_check_modules(JEMALLOC REQUIRED jemalloc)
+  target_link_options(bw_malloc INTERFACE "LINKER:--push-state,--no-as-needed"
+                      "-L${JEMALLOC_LIBDIR}" "-ljemalloc" "LINKER:--pop-state")
+endif()

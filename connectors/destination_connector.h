@@ -132,6 +132,14 @@ class DestinationConnector {
   // Entries come in the order to apply them (children first). Safe to repeat.
   virtual StatusOr<std::vector<RevertOutcome>> Revert(
       const std::string& migration, const std::vector<ManifestEntry>& entries) = 0;
+  // Drops custom fields that a schema apply created (`rollback --drop-custom-fields`): one
+  // result per field, action "dropped", "already-gone" or "failed". Safe to repeat. Default:
+  // kUnimplemented (the destination cannot drop fields through its API).
+  virtual StatusOr<std::vector<SchemaItemResult>> DropCustomFields(
+      const std::vector<CustomFieldSpec>& fields) {
+    (void)fields;
+    return Unimplemented("this destination cannot drop custom fields");
+  }
 };
 
 // Forwards every call; fault injectors and instrumentation subclass it.
@@ -165,6 +173,10 @@ class DestinationConnectorWrapper : public DestinationConnector {
   StatusOr<std::vector<RevertOutcome>> Revert(const std::string& migration,
                                               const std::vector<ManifestEntry>& entries) override {
     return target_->Revert(migration, entries);
+  }
+  StatusOr<std::vector<SchemaItemResult>> DropCustomFields(
+      const std::vector<CustomFieldSpec>& fields) override {
+    return target_->DropCustomFields(fields);
   }
   DestinationConnector* target() const { return target_; }
 

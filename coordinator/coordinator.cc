@@ -41,6 +41,12 @@ struct Coordinator::Impl {
   bool counters_fresh = false;
   std::set<std::string> empty_queues;  // queues found empty since the last refresh
   size_t rr = 0;                       // round-robin start
+  // A worker had credit and nothing to do at the last dispatch, and results came in since the
+  // last refresh: one of them may have finished a parent object (its children's loads may start)
+  // or the run. The loop then refreshes at once instead of on the 200 ms tick, so a barrier
+  // between dependent objects costs milliseconds, not a tick.
+  bool starved = false;
+  bool results_since_refresh = false;
   TimePoint last_store_warning{};
 
   mutable std::mutex snap_mu;
@@ -156,6 +162,7 @@ struct Coordinator::Impl {
       if (w->second.in_flight.erase(r.task_id())) ++w->second.credit;
     }
     const std::string& id = r.task_id();
+    results_since_refresh = true;
     if (state::ObjectOfTask(id).empty()) {
       log->warn("result for a malformed task id from {} dropped", peer);
       return;
@@ -277,6 +284,7 @@ struct Coordinator::Impl {
     for (const auto& [p, w] : workers) peers.push_back(p);
     bool progress = true;
     bool store_failed = false;
+    starved = false;
     while (progress && !store_failed) {
       progress = false;
       for (size_t k = 0; k < peers.size(); ++k) {
@@ -310,10 +318,14 @@ struct Coordinator::Impl {
       }
       ++rr;
     }
+    for (const auto& [p, w] : workers) {
+      if (w.credit > 0) starved = true;
+    }
   }
 
   // Reads the counters back; true when the run is complete.
   bool Refresh() {
+    results_since_refresh = false;  // on failure too: the 200 ms tick retries
     auto c = store->Counters(o.migration, plan.run_id);
     if (!c.ok()) {
       StoreError(c.status());
@@ -434,7 +446,7 @@ StatusOr<RunSummary> Coordinator::Run() {
       got = I.t->Receive(Duration::zero());
     }
     if (!got.ok()) I.log->warn("transport: {}", got.status().ToString());
-    if (now() >= next_refresh) {
+    if (now() >= next_refresh || (I.starved && I.results_since_refresh)) {
       next_refresh = now() + std::chrono::milliseconds(200);
       if (I.Refresh()) {
         Status s = I.store->FinishRun(I.o.migration, I.plan.run_id, "done", I.NowMs());

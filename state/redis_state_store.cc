@@ -1,5 +1,10 @@
 #include "state/redis_state_store.h"
 
+#include <string_view>
+#include <unordered_map>
+
+#include "state/manifest_codec.h"
+
 namespace bridgework::state {
 namespace {
 
@@ -105,29 +110,92 @@ return 1
 )lua";
 
 // ARGV: P, R, task id, object, worker, now, run id,
-//       n_ids, (key, id)*, n_manifest, (key, json)*, n_failures, json*,
+//       n_rows, (key, destination id, manifest value or "")*,
+//       n_extra, (key, manifest value)*, n_failures, json*,
 //       loaded, updated, skipped, failed, flagged, unlinked
+//
+// A row is one id-map entry and, usually, the manifest entry of the same key; "extra" manifest
+// entries have no id-map entry in this commit. Keys are unique within each list (the client
+// keeps the first manifest entry of a key). The script works in bulk HMGET / HSET calls of at
+// most CHUNK keys (unpack() is bounded by Lua's C stack), never a call per record: with 500
+// records a batch, the per-record Lua work is most of the commit's cost.
 constexpr char kCommit[] = R"lua(
 local P, R, id, object = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if redis.call('SISMEMBER', R .. 'done', id) == 1 then return 0 end
-local idmap = P .. 'idmap'
-local i = 8
-local n = tonumber(ARGV[i]); i = i + 1
-for k = 0, n - 1 do
-  local have = redis.call('HGET', idmap, ARGV[i + 2 * k])
-  if have and have ~= ARGV[i + 2 * k + 1] then
-    return redis.error_reply('BWDATALOSS id map: ' .. ARGV[i + 2 * k] ..
+local CHUNK = 1000
+local idmap, manifest = P .. 'idmap', R .. 'manifest'
+-- Collects field/value pairs for one hash and writes them CHUNK at a time.
+local function writer(hash)
+  local w = {n = 0, args = {}}
+  function w.add(field, value)
+    w.args[w.n + 1] = field
+    w.args[w.n + 2] = value
+    w.n = w.n + 2
+    if w.n >= 2 * CHUNK then w.flush() end
+  end
+  function w.flush()
+    if w.n > 0 then redis.call('HSET', hash, unpack(w.args, 1, w.n)) end
+    w.n = 0
+  end
+  return w
+end
+-- HMGET of keys[1..#keys], CHUNK at a time.
+local function hmget(hash, keys)
+  local out = {}
+  for s = 1, #keys, CHUNK do
+    local got = redis.call('HMGET', hash, unpack(keys, s, math.min(s + CHUNK - 1, #keys)))
+    for x = 1, #got do out[s + x - 1] = got[x] end
+  end
+  return out
+end
+
+local n = tonumber(ARGV[8])
+local first = 9
+local keys = {}
+for k = 1, n do keys[k] = ARGV[first + 3 * (k - 1)] end
+local have = hmget(idmap, keys)
+for k = 1, n do
+  local h = have[k]
+  if h and h ~= ARGV[first + 3 * (k - 1) + 1] then
+    return redis.error_reply('BWDATALOSS id map: ' .. keys[k] ..
       ' is already mapped to another destination id')
   end
 end
-for k = 0, n - 1 do redis.call('HSETNX', idmap, ARGV[i + 2 * k], ARGV[i + 2 * k + 1]) end
-i = i + 2 * n
-n = tonumber(ARGV[i]); i = i + 1
-for k = 0, n - 1 do redis.call('HSETNX', R .. 'manifest', ARGV[i + 2 * k], ARGV[i + 2 * k + 1]) end
-i = i + 2 * n
-n = tonumber(ARGV[i]); i = i + 1
-for k = 0, n - 1 do redis.call('RPUSH', R .. 'failures', ARGV[i + k]) end
-i = i + n
+-- New keys: set the id (each key is absent or already holds this id, so HSET sets exactly what
+-- HSETNX would) and their manifest entries, which cannot exist yet: prior values are recorded
+-- for mapped keys only, and a created entry comes with its id-map entry, here. Manifest entries
+-- of keys mapped before are set only where absent (an update's prior values stay).
+local ids, entries = writer(idmap), writer(manifest)
+local check_keys, check_values = {}, {}
+for k = 1, n do
+  local at = first + 3 * (k - 1)
+  local value = ARGV[at + 2]
+  if not have[k] then
+    ids.add(keys[k], ARGV[at + 1])
+    if value ~= '' then entries.add(keys[k], value) end
+  elseif value ~= '' then
+    check_keys[#check_keys + 1] = keys[k]
+    check_values[#check_values + 1] = value
+  end
+end
+ids.flush()
+local i = first + 3 * n
+local extra = tonumber(ARGV[i]); i = i + 1
+for k = 0, extra - 1 do
+  check_keys[#check_keys + 1] = ARGV[i + 2 * k]
+  check_values[#check_values + 1] = ARGV[i + 2 * k + 1]
+end
+i = i + 2 * extra
+local present = hmget(manifest, check_keys)
+for k = 1, #check_keys do
+  if not present[k] then entries.add(check_keys[k], check_values[k]) end
+end
+entries.flush()
+local f = tonumber(ARGV[i]); i = i + 1
+for s = 0, f - 1, CHUNK do
+  redis.call('RPUSH', R .. 'failures', unpack(ARGV, i + s, i + math.min(s + CHUNK, f) - 1))
+end
+i = i + f
 local c = R .. 'c:' .. object
 local names = {'loaded', 'updated', 'skipped', 'failed', 'flagged', 'unlinked'}
 for k = 1, 6 do
@@ -382,7 +450,7 @@ Status RedisStateStore::RecordPriorValues(const std::string& m, const std::strin
   if (entries.empty()) return Status::Ok();
   std::vector<std::vector<std::string>> cmds;
   for (const auto& e : entries) {
-    cmds.push_back({"HSETNX", RunPrefix(m, run_id) + "manifest", e.key, e.ToJson().dump()});
+    cmds.push_back({"HSETNX", RunPrefix(m, run_id) + "manifest", e.key, EncodeManifestValue(e)});
   }
   return Borrow()->Pipeline(cmds).status();
 }
@@ -391,18 +459,37 @@ StatusOr<bool> RedisStateStore::CommitLoad(const std::string& m, const std::stri
                                            const LoadCommit& c, int64_t now_ms) {
   std::vector<std::string> args = {MigrationPrefix(m), RunPrefix(m, run_id),   c.task_id, c.object,
                                    c.worker,           std::to_string(now_ms), run_id};
-  args.reserve(args.size() + 4 + 2 * c.id_map.size() + 2 * c.manifest.size() + c.failures.size() +
+  args.reserve(args.size() + 4 + 3 * c.id_map.size() + 2 * c.manifest.size() + c.failures.size() +
                6);
+  // Each manifest entry rides on its key's id-map row; the first entry of a key wins (the
+  // script relies on unique keys), and entries of keys not in the id map go as extras.
+  std::unordered_map<std::string_view, const ManifestEntry*> entry_of;
+  entry_of.reserve(c.manifest.size());
+  for (const auto& e : c.manifest) entry_of.emplace(e.key, &e);
   args.push_back(std::to_string(c.id_map.size()));
   for (const auto& [k, v] : c.id_map) {
     args.push_back(k);
     args.push_back(v);
+    auto it = entry_of.find(k);
+    if (it == entry_of.end() || it->second == nullptr) {
+      args.emplace_back();
+    } else {
+      args.push_back(EncodeManifestValue(*it->second));
+      it->second = nullptr;  // sent
+    }
   }
-  args.push_back(std::to_string(c.manifest.size()));
+  const size_t extra_count_at = args.size();
+  args.emplace_back();
+  int64_t extra = 0;
   for (const auto& e : c.manifest) {
+    auto it = entry_of.find(e.key);
+    if (it == entry_of.end() || it->second != &e) continue;  // sent with its row, or a duplicate
     args.push_back(e.key);
-    args.push_back(e.ToJson().dump());
+    args.push_back(EncodeManifestValue(e));
+    it->second = nullptr;
+    ++extra;
   }
+  args[extra_count_at] = std::to_string(extra);
   args.push_back(std::to_string(c.failures.size()));
   for (const auto& f : c.failures) args.push_back(f.ToJson().dump());
   for (int64_t v : {c.loaded, c.updated, c.skipped, c.failed, c.flagged, c.unlinked}) {
@@ -490,9 +577,7 @@ StatusOr<std::pair<std::string, std::vector<ManifestEntry>>> RedisStateStore::Ma
   std::vector<ManifestEntry> out;
   const auto& kv = r.elements[1].elements;
   for (size_t k = 0; k + 1 < kv.size(); k += 2) {
-    Json j = Json::parse(kv[k + 1].str, nullptr, false);
-    if (j.is_discarded()) return DataLoss("state: manifest entry " + kv[k].str + " is corrupt");
-    BW_ASSIGN_OR_RETURN(ManifestEntry e, ManifestEntry::FromJson(j));
+    BW_ASSIGN_OR_RETURN(ManifestEntry e, DecodeManifestValue(kv[k].str, kv[k + 1].str));
     out.push_back(std::move(e));
   }
   return std::make_pair(r.elements[0].str, std::move(out));

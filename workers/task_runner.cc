@@ -365,8 +365,23 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
     std::vector<std::optional<std::string>> existing;
     std::vector<bool> in_manifest;
     s = retry([&]() -> Status {
+      in_manifest.assign(keys.size(), false);
       BW_ASSIGN_OR_RETURN(existing, store_->LookupIds(m, keys));
-      BW_ASSIGN_OR_RETURN(in_manifest, store_->InManifest(m, run, keys));
+      // Only a key the id map holds can be an update; on a first run that is none of them, and
+      // the manifest is not asked at all.
+      std::vector<std::string> mapped;
+      std::vector<size_t> mapped_at;
+      for (size_t j = 0; j < keys.size(); ++j) {
+        if (existing[j]) {
+          mapped.push_back(keys[j]);
+          mapped_at.push_back(j);
+        }
+      }
+      if (mapped.empty()) return Status::Ok();
+      BW_ASSIGN_OR_RETURN(std::vector<bool> found, store_->InManifest(m, run, mapped));
+      for (size_t n = 0; n < mapped_at.size() && n < found.size(); ++n) {
+        in_manifest[mapped_at[n]] = found[n];
+      }
       return Status::Ok();
     });
     if (!s.ok()) return FromStatus(s);

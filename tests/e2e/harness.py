@@ -251,7 +251,9 @@ def stop_process(proc, sig=signal.SIGTERM, timeout=60):
 class Emulator:
     """The Odoo or Twenty emulator on a free port."""
 
-    def __init__(self, kind, folder):
+    def __init__(self, kind, folder, modules=None):
+        """`modules`: Odoo apps to install (the emulator's --modules, e.g. "crm,mail,contacts");
+        None: the emulator's default (crm, calendar, account, ...)."""
         self.kind = kind
         os.makedirs(folder, exist_ok=True)
         port_file = os.path.join(folder, "port")
@@ -262,6 +264,8 @@ class Emulator:
             cmd = [sys.executable, os.path.join(SOURCE_DIR, "tests/emulators/odoo/odoo_emulator.py"),
                    "--port", "0", "--port-file", port_file, "--db", "practice", "--user", "admin",
                    "--password-env", "BW_E2E_ODOO_PASSWORD"]
+            if modules:
+                cmd += ["--modules", modules]
         else:
             env["BW_E2E_TWENTY_KEY"] = TWENTY_API_KEY
             cmd = [sys.executable,
@@ -324,8 +328,9 @@ class Result:
 
 
 class Migration:
-    def __init__(self, test, source, destination, pair, migration):
+    def __init__(self, test, source, destination, pair, migration, modules=None):
         self.test = test
+        self.modules = modules  # Emulator(modules=...): the destination's installed apps
         self.source = source
         self.destination = destination
         self.pair = pair
@@ -351,7 +356,8 @@ class Migration:
         shutil.copy(os.path.join(SOURCE_DIR, "maps", self.pair + ".yaml"), self.map_path)
         self.map = parse_map(self.map_path)
         self.redis = Redis(os.path.join(self.tmp, "redis"))
-        self.emulator = Emulator(self.destination, os.path.join(self.tmp, "emulator"))
+        self.emulator = Emulator(self.destination, os.path.join(self.tmp, "emulator"),
+                                 modules=self.modules)
         self.write_config()
         return self
 
@@ -974,17 +980,71 @@ def _total(doc, counter):
     return total
 
 
-class PairCase:
-    """One seed pair's workflow, mixed into a unittest.TestCase that sets SOURCE,
-    DESTINATION and PAIR (a mixin, so discovery does not run it on its own)."""
+class OutcomeChecks:
+    """What every verb that moves records must show (a mixin for unittest.TestCase): each record
+    read accounted for, each failure once with a reason and explained by truth.json."""
+
+    def check_outcome(self, m, result, failures, code, log, verb="migrate", exported=()):
+        # Every record read is accounted for.
+        for obj, c in result.get("objects", {}).items():
+            # `updated` and `flagged` are part of `loaded` (workers/task_runner.cc).
+            self.assertEqual(c["read"], c["loaded"] + c["skipped"] + c["failed"] + c["unlinked"],
+                             "%s: read %s not reconciled: %s" % (obj, c["read"], c))
+        self.check_failures(m, failures, all_planted=(verb == "migrate"), exported=exported)
+        # Failed records make the verb exit 1 (DESIGN.md section 7: the outcome is in
+        # <verb>.json and failures.csv); a run with none exits 0; nothing else is acceptable.
+        self.assertEqual(code, 1 if failures else 0,
+                         "%s exit %s with %d failures\n%s" % (verb, code, len(failures), log))
+        self.assertEqual(result.get("failed_tasks", 0), 0, "failed tasks\n" + log)
+
+    def check_failures(self, m, failures, all_planted=True, exported=()):
+        """Each failure once, with a reason, and explained by truth.json; with `all_planted`
+        (a full run) every planted bad record is among them. `exported`: objects a fallback
+        sends to the report's CSV export instead of the destination (their references are not
+        resolved, so a dangling one is no failure)."""
+        seen = set()
+        for f in failures:
+            key = (f["object"], f["id"], f["field"], f["kind"])
+            self.assertNotIn(key, seen, "failure reported twice: %s" % (key,))
+            seen.add(key)
+            self.assertTrue(f["reason"], "failure without a reason: %s" % f)
+        unexplained = m.unexplained_failures(failures)
+        if unexplained:
+            groups = {}
+            for f in unexplained:
+                reason = re.sub(r"\b[A-Z]*\d{3,}\b", "#", f["reason"])
+                groups.setdefault((f["object"], f["field"], reason), []).append(f["id"])
+            lines = ["%d x %s.%s: %s (e.g. %s)" % (len(v), o, fld, r, ", ".join(v[:3]))
+                     for (o, fld, r), v in sorted(groups.items(), key=lambda i: -len(i[1]))]
+            self.fail("%d failures that truth.json does not explain (planted bad rows, invalid "
+                      "values, over-size files, dangling references and their children):\n%s" %
+                      (len(unexplained), "\n".join(lines[:20])))
+        if not all_planted:
+            return
+        reported = {(f["object"], f["id"]) for f in failures}
+        for bad in m.truth.get("bad_rows", []):
+            if m.map.get(bad["object"]):
+                # A row too broken to read its id is named by file and line.
+                self.assertTrue(set(_bad_row_names(bad)) & reported,
+                                "planted bad row %s not in failures.csv" % bad)
+        for item in m.truth.get("dangling_references", {}).get("items", []):
+            if item["object"] in exported:
+                continue
+            linked = any(r["object"] == item.get("target") for t in m.map.get(item["object"], [])
+                         for r in t["references"])
+            if linked:
+                self.assertIn((item["object"], str(item["id"])), reported,
+                              "dangling reference %s not reported" % item)
+
+
+class GeneratedBundle:
+    """Mixin: one generated bundle of SOURCE per test class (gen-sample is deterministic; each
+    test copies it), PATIENTS patients unless BW_E2E_PATIENTS says otherwise."""
     SOURCE = None
-    DESTINATION = None
-    PAIR = None
     PATIENTS = None  # None: BW_E2E_PATIENTS (200)
 
     @classmethod
     def setUpClass(cls):
-        # One generated bundle per pair (gen-sample is deterministic; each test copies it).
         cls._generated_in = tempfile.mkdtemp(prefix="bw-e2e-bundle-")
         try:
             patients = cls.PATIENTS if cls.PATIENTS and "BW_E2E_PATIENTS" not in os.environ \
@@ -997,6 +1057,13 @@ class PairCase:
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls._generated_in, ignore_errors=True)
+
+
+class PairCase(GeneratedBundle, OutcomeChecks):
+    """One seed pair's workflow, mixed into a unittest.TestCase that sets SOURCE,
+    DESTINATION and PAIR (a mixin, so discovery does not run it on its own)."""
+    DESTINATION = None
+    PAIR = None
 
     def skip_when_sanitized(self):
         if SANITIZED:
@@ -1025,54 +1092,6 @@ class PairCase:
         m.assert_exact(after_schema, after, failures)
         m.assert_relations(after)
         return m, after_schema, after
-
-    def check_outcome(self, m, result, failures, code, log, verb="migrate"):
-        # Every record read is accounted for.
-        for obj, c in result.get("objects", {}).items():
-            # `updated` and `flagged` are part of `loaded` (workers/task_runner.cc).
-            self.assertEqual(c["read"], c["loaded"] + c["skipped"] + c["failed"] + c["unlinked"],
-                             "%s: read %s not reconciled: %s" % (obj, c["read"], c))
-        self.check_failures(m, failures, all_planted=(verb == "migrate"))
-        # Failed records make the verb exit 1 (DESIGN.md section 7: the outcome is in
-        # <verb>.json and failures.csv); a run with none exits 0; nothing else is acceptable.
-        self.assertEqual(code, 1 if failures else 0,
-                         "%s exit %s with %d failures\n%s" % (verb, code, len(failures), log))
-        self.assertEqual(result.get("failed_tasks", 0), 0, "failed tasks\n" + log)
-
-    def check_failures(self, m, failures, all_planted=True):
-        """Each failure once, with a reason, and explained by truth.json; with `all_planted`
-        (a full run) every planted bad record is among them."""
-        seen = set()
-        for f in failures:
-            key = (f["object"], f["id"], f["field"], f["kind"])
-            self.assertNotIn(key, seen, "failure reported twice: %s" % (key,))
-            seen.add(key)
-            self.assertTrue(f["reason"], "failure without a reason: %s" % f)
-        unexplained = m.unexplained_failures(failures)
-        if unexplained:
-            groups = {}
-            for f in unexplained:
-                reason = re.sub(r"\b[A-Z]*\d{3,}\b", "#", f["reason"])
-                groups.setdefault((f["object"], f["field"], reason), []).append(f["id"])
-            lines = ["%d x %s.%s: %s (e.g. %s)" % (len(v), o, fld, r, ", ".join(v[:3]))
-                     for (o, fld, r), v in sorted(groups.items(), key=lambda i: -len(i[1]))]
-            self.fail("%d failures that truth.json does not explain (planted bad rows, invalid "
-                      "values, over-size files, dangling references and their children):\n%s" %
-                      (len(unexplained), "\n".join(lines[:20])))
-        if not all_planted:
-            return
-        reported = {(f["object"], f["id"]) for f in failures}
-        for bad in m.truth.get("bad_rows", []):
-            if m.map.get(bad["object"]):
-                # A row too broken to read its id is named by file and line.
-                self.assertTrue(set(_bad_row_names(bad)) & reported,
-                                "planted bad row %s not in failures.csv" % bad)
-        for item in m.truth.get("dangling_references", {}).get("items", []):
-            linked = any(r["object"] == item.get("target") for t in m.map.get(item["object"], [])
-                         for r in t["references"])
-            if linked:
-                self.assertIn((item["object"], str(item["id"])), reported,
-                              "dangling reference %s not reported" % item)
 
     # -- the workflow steps ---------------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 // progress / outcome reads (counters, failures, manifest pages, audit pages) say what happened.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
@@ -245,6 +246,69 @@ TYPED_TEST(StateStoreContractTest, CommitIsOncePerTaskAndTheIdMapNeverChangesAnI
   EXPECT_EQ(*store->IdMapSize("m"), 2);
   EXPECT_EQ(this->CountersOf("patients").loaded, 2);
   EXPECT_FALSE(*store->IsDone("m", "r1", bad.task_id));
+}
+
+// A commit bigger than the store's internal chunks (Redis: 1,000 values per call from Lua): every
+// id, manifest entry and failure lands once, an earlier run's entry for a key is kept, and a key
+// already mapped to the same id is no conflict.
+TYPED_TEST(StateStoreContractTest, AVeryLargeCommitLandsWhole) {
+  auto& store = this->store_;
+  auto key = [](int i) { return "patients/p-" + std::to_string(i) + "/record"; };
+  ASSERT_TRUE(store->SetIdMapEntries("m", {{key(0), "id-0"}}).ok());  // from an earlier run
+  ManifestEntry prior;
+  prior.key = key(0);
+  prior.model = "patients";
+  prior.destination_id = "id-0";
+  prior.action = WriteAction::kUpdated;
+  prior.prior_values = {{"name", "before"}};
+  ASSERT_TRUE(store->RecordPriorValues("m", "r1", {prior}).ok());
+
+  const int n = 2500;
+  const std::string batch = this->StageAndLease(0, n);
+  LoadCommit c;
+  c.task_id = batch;
+  c.object = "patients";
+  for (int i = 0; i < n; ++i) {
+    c.id_map[key(i)] = "id-" + std::to_string(i);
+    ManifestEntry e;
+    e.key = key(i);
+    e.model = "patients";
+    e.destination_id = "id-" + std::to_string(i);
+    e.action = WriteAction::kCreated;
+    c.manifest.push_back(e);
+  }
+  ManifestEntry twice = c.manifest[5];  // a key twice in one commit: the first entry counts
+  twice.action = WriteAction::kUpdated;
+  twice.prior_values = {{"name", "not this one"}};
+  c.manifest.push_back(twice);
+  for (int i = 0; i < 1200; ++i) {
+    c.failures.push_back({"patients", "f-" + std::to_string(i), "name", "empty", "failed"});
+  }
+  c.loaded = n;
+  auto committed = store->CommitLoad("m", "r1", c, 1);
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  EXPECT_TRUE(*committed);
+  EXPECT_EQ(*store->IdMapSize("m"), n);
+  std::vector<std::string> keys;
+  for (int i = 0; i < n; ++i) keys.push_back(key(i));
+  auto ids = store->LookupIds("m", keys);
+  ASSERT_TRUE(ids.ok());
+  for (int i = 0; i < n; ++i) {
+    ASSERT_EQ((*ids)[i], std::optional<std::string>("id-" + std::to_string(i))) << i;
+  }
+  std::map<std::string, ManifestEntry> manifest;
+  ASSERT_TRUE(ForEachManifestEntry(store.get(), "m", "r1", [&](const ManifestEntry& e) {
+                manifest[e.key] = e;
+              }).ok());
+  ASSERT_EQ(manifest.size(), static_cast<size_t>(n));
+  EXPECT_EQ(manifest[key(0)].action, WriteAction::kUpdated);  // the earlier entry stays
+  EXPECT_EQ(manifest[key(0)].prior_values["name"], "before");
+  EXPECT_EQ(manifest[key(n - 1)].action, WriteAction::kCreated);
+  EXPECT_EQ(manifest[key(5)].action, WriteAction::kCreated);
+  auto failures = store->Failures("m", "r1", 0, 5000);
+  ASSERT_TRUE(failures.ok());
+  EXPECT_EQ(failures->size(), 1200u);
+  EXPECT_EQ(this->CountersOf("patients").loaded, n);
 }
 
 // A worker killed part-way through an extract: the extract runs again and stages the same batch

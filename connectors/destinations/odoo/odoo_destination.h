@@ -76,10 +76,11 @@ class OdooDestination : public DestinationConnector {
   // fallback for that module applies.
   StatusOr<std::map<std::string, std::string>> UnavailableModels(
       const std::vector<std::string>& models);
-  // Drops custom (manual, x_) fields, e.g. those a rollback should remove ("dropped",
-  // "already-gone" or "failed" per field). Only fields with state 'manual' are touched.
+  // The seam's DropCustomFields (`rollback --drop-custom-fields`): drops custom (manual, x_)
+  // fields ("dropped", "already-gone" or "failed" per field). Only fields with state 'manual'
+  // are touched.
   StatusOr<std::vector<SchemaItemResult>> DropCustomFields(
-      const std::vector<CustomFieldSpec>& fields);
+      const std::vector<CustomFieldSpec>& fields) override;
   // The ir.model.data module and full external id of a record key within a migration.
   std::string ModuleFor(const std::string& migration) const;
   std::string ExternalId(const std::string& migration, const std::string& key) const;

@@ -1,6 +1,7 @@
 #include "connectors/destinations/twenty/twenty_destination.h"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -49,6 +50,9 @@ std::string Str(const Json& j, const char* key) {
 bool IsDeleted(const Json& row) {
   return row.is_object() && row.contains("deletedAt") && !row["deletedAt"].is_null();
 }
+
+// The source object of a manifest entry: its key is "<object>/<source id>/<target tag>".
+std::string SourceObject(const ManifestEntry& e) { return e.key.substr(0, e.key.find('/')); }
 
 std::string StringAt(const Json& body, const std::string& path) {
   const Json* v = GetPath(body, path);
@@ -187,23 +191,44 @@ class TwentyDestination : public DestinationConnector {
         rows[model][id] = std::move(row);
       }
     }
-    std::vector<RevertOutcome> outcomes;
-    for (const ManifestEntry& e : entries) {
-      RevertOutcome o;
-      o.key = e.key;
-      auto it = rows[e.model].find(e.destination_id);
-      const Json* row = it == rows[e.model].end() ? nullptr : &it->second;
+    std::vector<RevertOutcome> outcomes(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) outcomes[i].key = entries[i].key;
+    // Entries come children first (deepest depth first) and are applied in that order, except
+    // that a band of consecutive created entries of one source object at one depth is deleted
+    // model by model in batches. Its records reference each other only through their own
+    // targets (a chart note's noteTarget -> its note): the referencing model goes first.
+    size_t i = 0;
+    while (i < entries.size()) {
+      const ManifestEntry& e = entries[i];
+      auto& model_rows = rows[e.model];
       if (e.action == WriteAction::kCreated) {
-        bool gone =
-            row == nullptr || (options_.delete_mode == DeleteMode::kSoft && IsDeleted(*row));
-        if (gone) {
-          o.action = "already-gone";
-        } else {
-          Status s = Delete(e.model, e.destination_id);
-          o.action = s.ok() ? "deleted" : "failed";
-          o.error = s;
+        std::vector<std::string> models;
+        std::map<std::string, std::vector<DeleteItem>> live;
+        size_t j = i;
+        for (; j < entries.size() && entries[j].action == WriteAction::kCreated &&
+               entries[j].depth == e.depth && SourceObject(entries[j]) == SourceObject(e);
+             ++j) {
+          const ManifestEntry& c = entries[j];
+          auto it = rows[c.model].find(c.destination_id);
+          bool gone = it == rows[c.model].end() ||
+                      (options_.delete_mode == DeleteMode::kSoft && IsDeleted(it->second));
+          if (gone) {
+            outcomes[j].action = "already-gone";
+            continue;
+          }
+          if (!live.count(c.model)) models.push_back(c.model);
+          live[c.model].push_back({j, c.destination_id});
         }
-      } else if (e.action == WriteAction::kUpdated) {
+        for (const std::string& model : ChildModelsFirst(models, live, &rows)) {
+          DeleteRun(model, live[model], &outcomes);
+        }
+        i = j;
+        continue;
+      }
+      RevertOutcome& o = outcomes[i];
+      auto it = model_rows.find(e.destination_id);
+      const Json* row = it == model_rows.end() ? nullptr : &it->second;
+      if (e.action == WriteAction::kUpdated) {
         if (row == nullptr || IsDeleted(*row)) {
           o.action = "already-gone";
         } else {
@@ -216,7 +241,7 @@ class TwentyDestination : public DestinationConnector {
       } else {
         o.action = "skipped";  // nothing was written for it
       }
-      outcomes.push_back(std::move(o));
+      ++i;
     }
     return outcomes;
   }
@@ -672,9 +697,200 @@ class TwentyDestination : public DestinationConnector {
     }
   }
 
+  // One record to delete in a batch: its entry's index, and its id (existing at lookup time).
+  struct DeleteItem {
+    size_t index;
+    std::string id;
+  };
+
+  // `models` (in order of first appearance) reordered so that a model whose looked-up rows
+  // point at a row of another one (a join column "<x>Id" holding its id) comes before it; a
+  // cycle keeps the first appearance order.
+  static std::vector<std::string> ChildModelsFirst(
+      const std::vector<std::string>& models,
+      const std::map<std::string, std::vector<DeleteItem>>& live,
+      std::map<std::string, std::unordered_map<std::string, Json>>* rows) {
+    if (models.size() < 2) return models;
+    std::map<std::string, std::set<std::string>> ids;
+    for (const std::string& m : models) {
+      for (const DeleteItem& item : live.at(m)) ids[m].insert(item.id);
+    }
+    std::map<std::string, std::set<std::string>> parents;  // model -> models its rows point at
+    for (const std::string& child : models) {
+      for (const DeleteItem& item : live.at(child)) {
+        const Json& row = (*rows)[child][item.id];
+        for (const auto& [key, value] : row.items()) {
+          if (key.size() < 3 || key.compare(key.size() - 2, 2, "Id") != 0 || !value.is_string()) {
+            continue;
+          }
+          for (const std::string& parent : models) {
+            if (parent != child && ids[parent].count(value.get<std::string>())) {
+              parents[child].insert(parent);
+            }
+          }
+        }
+      }
+    }
+    std::vector<std::string> left = models, ordered;
+    while (!left.empty()) {
+      auto next = std::find_if(left.begin(), left.end(), [&](const std::string& m) {
+        return std::none_of(left.begin(), left.end(), [&](const std::string& other) {
+          return other != m && parents[other].count(m) > 0;
+        });
+      });
+      if (next == left.end()) next = left.begin();
+      ordered.push_back(*next);
+      left.erase(next);
+    }
+    return ordered;
+  }
+
+  std::string SoftDeleteParam() const {
+    return options_.delete_mode == DeleteMode::kSoft ? "true" : "false";
+  }
+
+  // Deletes records of `model` that existed at lookup time, in batches of at most the current
+  // delete batch size (lowered for good when the server refuses a batch as too large).
+  void DeleteRun(const std::string& model, const std::vector<DeleteItem>& items,
+                 std::vector<RevertOutcome>* outcomes) {
+    size_t start = 0;
+    while (start < items.size()) {
+      const size_t batch = static_cast<size_t>(std::max(delete_batch_.load(), 1));
+      std::vector<DeleteItem> chunk(items.begin() + start,
+                                    items.begin() + std::min(items.size(), start + batch));
+      if (DeleteBatch(model, chunk, outcomes)) start += chunk.size();
+    }
+  }
+
+  // DELETE /rest/<objects>?filter=id[in]:[...]: returns false when the server refused the batch
+  // as affecting too many records (MUTATION_MAXIMUM_AFFECTED_RECORDS) and the batch size was
+  // halved: the caller sends the same records again in smaller batches.
+  bool DeleteBatch(const std::string& model, const std::vector<DeleteItem>& items,
+                   std::vector<RevertOutcome>* outcomes) {
+    if (items.size() == 1) {  // a batch of one gains nothing; its refusal is the record's own
+      DeleteOne(model, items[0], outcomes);
+      return true;
+    }
+    std::vector<DeleteItem> pending = items;
+    Backoff backoff(options_);
+    for (;;) {
+      std::vector<std::string> ids;
+      for (const DeleteItem& item : pending) ids.push_back(item.id);
+      const std::string path = "/rest/" + model + "?filter=" + UrlEncode(InFilter("id", ids)) +
+                               "&soft_delete=" + SoftDeleteParam();
+      // Not resent blindly: after a lost answer the ids it deleted would be missing from the
+      // next answer, so what is left is looked up first (below).
+      auto answer = api_.Call("DELETE", path, nullptr, RetryUnknown::kNo);
+      if (answer.ok()) {
+        SettleAnswered(model, pending, *answer, outcomes);
+        return true;
+      }
+      const Status& refused = answer.status();
+      if (!refused.IsTransient()) {
+        if (IsTooManyRecords(refused) && pending.size() > 1) {
+          const int half = static_cast<int>(pending.size() / 2);
+          int current = delete_batch_.load();
+          while (current > half && !delete_batch_.compare_exchange_weak(current, half)) {
+          }
+          Logger("twenty")->info(
+              "DELETE /rest/{} ({} ids): refused as too many records; batches of {} from now on",
+              model, pending.size(), delete_batch_.load());
+          if (pending.size() == items.size()) return false;
+          DeleteRun(model, pending, outcomes);
+          return true;
+        }
+        // A bad record refuses the whole batch: one by one, each fails alone with its message.
+        Logger("twenty")->info("DELETE /rest/{} ({} ids) refused: {}; deleting one by one", model,
+                               pending.size(), refused.message());
+        for (const DeleteItem& item : pending) DeleteOne(model, item, outcomes);
+        return true;
+      }
+      // Unknown outcome: these ids existed before the call, so those gone now were deleted.
+      Logger("twenty")->info("DELETE /rest/{} ({} ids): {}; checking what is left", model,
+                             pending.size(), refused.message());
+      auto left = StillThere(model, pending);
+      if (left.ok()) {
+        std::vector<DeleteItem> rest;
+        for (const DeleteItem& item : pending) {
+          if (left->count(item.id)) {
+            rest.push_back(item);
+          } else {
+            (*outcomes)[item.index].action = "deleted";
+          }
+        }
+        pending.swap(rest);
+        if (pending.empty()) return true;
+      }
+      if (!backoff.Wait()) {
+        const Status last = left.ok() ? refused : left.status();
+        for (const DeleteItem& item : pending) {
+          (*outcomes)[item.index].action = "failed";
+          (*outcomes)[item.index].error = last;
+        }
+        return true;
+      }
+    }
+  }
+
+  // The answer ({"data":{"deletePeople":[{"id":..},..]}}) lists the ids the server deleted. An
+  // id it left out was not matched: gone (or already in the trash for a soft delete) since the
+  // lookup, unless it is still there, which the single delete then explains.
+  void SettleAnswered(const std::string& model, const std::vector<DeleteItem>& items,
+                      const Json& answer, std::vector<RevertOutcome>* outcomes) {
+    std::set<std::string> deleted;
+    const Json* list = DataArray(answer);
+    if (list != nullptr) {
+      for (const Json& row : *list) deleted.insert(Lower(Str(row, "id")));
+    }
+    std::vector<DeleteItem> missing;
+    for (const DeleteItem& item : items) {
+      if (deleted.count(Lower(item.id))) {
+        (*outcomes)[item.index].action = "deleted";
+      } else {
+        missing.push_back(item);
+      }
+    }
+    if (missing.empty()) return;
+    auto left = StillThere(model, missing);
+    for (const DeleteItem& item : missing) {
+      if (left.ok() && !left->count(item.id)) {
+        // Without a list of ids (an answer of another shape) what is gone is taken as ours.
+        (*outcomes)[item.index].action = list != nullptr ? "already-gone" : "deleted";
+      } else {
+        DeleteOne(model, item, outcomes);
+      }
+    }
+  }
+
+  // Ids of `items` still present: any row for a hard delete, a live row for a soft one.
+  StatusOr<std::set<std::string>> StillThere(const std::string& model,
+                                             const std::vector<DeleteItem>& items) {
+    std::vector<std::string> ids;
+    for (const DeleteItem& item : items) ids.push_back(item.id);
+    const bool hard = options_.delete_mode == DeleteMode::kHard;
+    BW_ASSIGN_OR_RETURN(std::vector<Json> rows, FindIn(model, {{"id", ids}}, hard));
+    std::set<std::string> present;
+    for (const Json& row : rows) {
+      if (hard || !IsDeleted(row)) present.insert(Str(row, "id"));
+    }
+    return present;
+  }
+
+  void DeleteOne(const std::string& model, const DeleteItem& item,
+                 std::vector<RevertOutcome>* outcomes) {
+    Status s = Delete(model, item.id);
+    (*outcomes)[item.index].action = s.ok() ? "deleted" : "failed";
+    (*outcomes)[item.index].error = s;
+  }
+
+  // Twenty's refusal of a bulk mutation over MUTATION_MAXIMUM_AFFECTED_RECORDS: "Cannot delete
+  // person because it impacts too many records (more than 100)."
+  static bool IsTooManyRecords(const Status& s) {
+    return s.message().find("too many records") != std::string::npos;
+  }
+
   Status Delete(const std::string& model, const std::string& id) {
-    std::string path = "/rest/" + model + "/" + id + "?soft_delete=" +
-                       (options_.delete_mode == DeleteMode::kSoft ? "true" : "false");
+    std::string path = "/rest/" + model + "/" + id + "?soft_delete=" + SoftDeleteParam();
     auto done = api_.Call("DELETE", path, nullptr, RetryUnknown::kYes);
     if (done.ok()) return Status::Ok();
     // A retried DELETE whose first attempt succeeded answers 400 (no such id): check.
@@ -694,6 +910,7 @@ class TwentyDestination : public DestinationConnector {
   std::mutex mu_;
   std::shared_ptr<const WorkspaceMetadata> metadata_;
   std::set<std::string> lookup_first_;  // models whose last careful batch met existing records
+  std::atomic<int> delete_batch_{options_.delete_batch_size};  // halved on a cap refusal
 };
 
 }  // namespace

@@ -12,7 +12,10 @@
 //   bad record fails alone with the server's message; a batch whose outcome is unknown (timeout,
 //   5xx) is checked against what exists before the rest is sent again.
 // - Revert destroys created records (hard or soft per TwentyOptions::delete_mode) and PATCHes
-//   updated ones back to their prior values; already-gone is fine.
+//   updated ones back to their prior values; already-gone is fine. Consecutive created entries
+//   of one object go in batches (DELETE /rest/<objects>?filter=id[in]:[...], at most
+//   TwentyOptions::delete_batch_size ids); the answer's ids tell which were deleted, a refused
+//   batch falls back to one DELETE per record, a lost answer is checked before resending.
 //
 // Thread contract: safe to call from several threads at once (the workers of a migration share
 // one instance or one RateLimiter).

@@ -35,6 +35,11 @@ struct TwentyOptions {
   // Ids or values per lookup filter (GET ...?filter=id[in]:[...]); keeps URLs well under the
   // 16 KB header limit of Node servers.
   int lookup_chunk = 100;
+  // Ids per DELETE /rest/<objects>?filter=id[in]:[...] when Revert removes created records.
+  // Twenty caps how many records one update/delete-many may affect
+  // (MUTATION_MAXIMUM_AFFECTED_RECORDS, default 100); set this lower for a server configured
+  // lower. A batch refused as too large is halved anyway, and the smaller size kept.
+  int delete_batch_size = 100;
   // Rows per page when listing (GET ... limit).
   int page_size = 200;
 

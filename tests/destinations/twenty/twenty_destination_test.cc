@@ -711,7 +711,8 @@ TEST_F(TwentyDestinationTest, ServerRateLimitIsWaitedOutWithoutALimiter) {
     }
   }
   EXPECT_EQ(Rows("people").size(), 12u);
-  // Revert reads then deletes one by one: many requests in a row against a 3-token bucket.
+  // The four batches above and the revert's lookup and delete: more requests in a row than the
+  // 3-token bucket holds.
   std::vector<ManifestEntry> entries;
   for (int b = 0; b < 4; ++b) {
     for (int i = 0; i < 3; ++i) {

@@ -2,6 +2,7 @@
 payments, chatter with original dates, activities, calendar events, attachments, leads."""
 
 import base64
+from datetime import datetime, timedelta, timezone
 
 from emu_harness import EmulatorCase
 
@@ -141,8 +142,20 @@ class BusinessFlowTest(EmulatorCase):
             "name": "Cleaning", "start": "2024-05-01 10:00:00", "stop": "2024-05-01 11:30:00"})
         self.assertEqual(self.call("calendar.event", "read", [ev], fields=["duration"])[0]
                          ["duration"], 1.5)
-        fault = self.fault("calendar.event", "create", {"name": "x", "start": "2024-05-01 10:00:00"})
-        self.assertIn("Field: Stop (stop)", fault.faultString)
+        # No stop: Odoo 17 takes stop's default (the next half hour from now + 1 h), not
+        # start + duration, so a past event gets that stop and a future one is refused.
+        ev = self.call("calendar.event", "create", {"name": "x", "start": "2024-05-01 10:00:00",
+                                                    "duration": 0.5})
+        row = self.call("calendar.event", "read", [ev], fields=["stop", "duration"])[0]
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        stop = datetime.strptime(row["stop"], "%Y-%m-%d %H:%M:%S")
+        self.assertGreater(stop, now)
+        self.assertEqual((stop.minute % 30, stop.second, row["duration"]), (0, 0, 0.5))
+        future = (now + timedelta(days=3)).strftime("%Y-%m-%d %H:%M:%S")
+        fault = self.fault("calendar.event", "create", {"name": "y", "start": future,
+                                                       "duration": 1.0})
+        self.assertEqual(fault.faultCode, 2)
+        self.assertIn("cannot be earlier than the starting date", fault.faultString)
 
     def test_lead_email_flows_to_its_customer(self):
         pid = self.call("res.partner", "create", {"name": "Ann", "email": "old@example.com"})

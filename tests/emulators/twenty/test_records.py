@@ -168,12 +168,13 @@ class RecordTest(EmulatorTestCase):
         self.assertEqual(len(out["data"]["deletePeople"]), 4)
         self.assertEqual(self.ok("GET", "/rest/people")["totalCount"], 5)
         out = self.ok("DELETE", '/rest/people?filter=city[eq]:"Bergen"')
-        self.assertEqual(len(out["data"]["destroyPeople"]), 4)  # soft-deleted ones included
+        self.assertEqual(len(out["data"]["deletePeople"]), 4)  # soft-deleted ones included
         self.assertEqual(len(self.emu.control("GET", "snapshot")["objects"]["people"]), 5)
         self.emu.control("POST", "config", {"mutation_max": 2})
         try:
             status, out = self.call("DELETE", "/rest/people?filter=city[eq]:\"\"")
-            self.assertTwentyError(status, out, 400, "Cannot delete more than 2 records")
+            self.assertTwentyError(status, out, 400, "Cannot delete person because it impacts "
+                                   "too many records (more than 2).")
             self.assertEqual(self.ok("GET", "/rest/people")["totalCount"], 5)
         finally:
             self.emu.control("POST", "config", {"mutation_max": 100})

@@ -413,8 +413,8 @@ class Handler(BaseHTTPRequestHandler):
                     out = em.store.delete_many(obj, params.get("filter"), soft, em.mutation_max)
                     em.stats.add("softDeleted" if soft else "destroyed", len(out),
                                  table="records")
-                    verb = "delete" if soft else "destroy"
-                    return 200, {"data": {f"{verb}{capitalize(obj['namePlural'])}": out}}
+                    # Both the destroy-many and the delete-many handler answer delete<Plural>.
+                    return 200, {"data": {f"delete{capitalize(obj['namePlural'])}": out}}
                 if method == "PATCH":
                     data = self._json(raw)
                     if not isinstance(data, dict):

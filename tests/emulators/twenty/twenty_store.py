@@ -22,7 +22,7 @@ from twenty_values import (COMPOSITE_DEFAULTS, ApiError, bad, check_address, che
                            check_emails, check_full_name, check_links, check_multi_select,
                            check_number, check_numeric, check_phones, check_raw_json,
                            check_rich_text_v2, check_select, check_text, check_uuid, inspect,
-                           is_number, now_iso)
+                           is_number, is_valid_uuid, now_iso)
 
 DUPLICATE = "A duplicate entry was detected"
 NOT_FOUND = "Record not found"
@@ -43,6 +43,20 @@ SEED_PEOPLE = [("Brian", "Chesky", "chesky@airbnb.com", 0),
                ("Patrick", "Collison", "collison@stripe.com", 2),
                ("Dylan", "Field", "field@figma.com", 3),
                ("Ivan", "Zhao", "zhao@notion.com", 4)]
+
+
+def _check_id_operands(tree):
+    """Twenty checks every id operand of a bulk mutation's filter is a UUID."""
+    if tree is None:
+        return
+    if tree[0] == "leaf":
+        if tree[1] == ("id", None) and tree[2] in ("eq", "in"):
+            for value in tree[3] if isinstance(tree[3], list) else [tree[3]]:
+                if not is_valid_uuid(value):
+                    raise bad(f'Value "{value}" is not a valid UUID')
+        return
+    for child in [tree[1]] if tree[0] == "not" else tree[1]:
+        _check_id_operands(child)
 
 
 def _options(field):
@@ -473,34 +487,49 @@ class Store:
         self.version += 1
         return row
 
-    def _matching(self, obj, filter_text, with_deleted, cap, verb):
+    def _matching(self, obj, filter_text, with_deleted, cap, verb, operation):
+        """The rows a bulk mutation touches. Refuses like Twenty: no filter (the REST
+        handler's text), an id operand that is not a UUID, and more matches than `cap`
+        (MUTATION_MAXIMUM_AFFECTED_RECORDS; the pg_graphql `atMost` text Twenty maps to a 400,
+        nothing changed). v1.x builds were not seen to cap a REST bulk delete; the emulator
+        keeps the documented cap so that a client that honours it works on every build."""
         if not filter_text or not filter_text.strip():
-            raise bad(f"Filters are mandatory for bulk {verb} operations. Please provide at "
-                      f"least one filter to prevent accidental {verb} of all records.")
+            raise bad(f"Filters are mandatory for bulk {operation} operations. Please provide "
+                      "at least one filter to prevent accidental deletion of all records.")
         tree = parse_filter(filter_text, self.schema, obj)
+        _check_id_operands(tree)
         with_deleted = with_deleted or mentions_deleted_at(tree)
         rows = [r for r in self._candidates(obj, tree)
                 if (with_deleted or r["deletedAt"] is None) and matches(tree, r)]
         if cap is not None and len(rows) > cap:
-            raise bad(f"Cannot {verb} more than {cap} records at once ({len(rows)} match)")
+            raise bad(f"Cannot {verb} {obj['nameSingular']} because it impacts too many "
+                      f"records (more than {cap}).")
         return sorted(rows, key=lambda r: r["id"])
 
     def delete_many(self, obj, filter_text, soft, cap):
-        """DELETE /rest/<objects>?filter=...: destroy (or soft-delete) every match."""
+        """DELETE /rest/<objects>?filter=...: destroy (or soft-delete) every match, all or
+        nothing; the ids actually deleted come back. Destroy matches soft-deleted rows too (a
+        SQL DELETE has no deletedAt condition); soft delete only live ones. Referential
+        effects are those of single deletes (CASCADE / SET NULL)."""
         self._check_writable(obj)
-        rows = self._matching(obj, filter_text, with_deleted=not soft, cap=cap, verb="delete")
+        rows = self._matching(obj, filter_text, with_deleted=not soft, cap=cap, verb="delete",
+                              operation="delete" if soft else "destroy")
+        done = []
         for row in rows:
             if soft:
                 self.soft_delete_one(obj, row["id"])
+                done.append(row["id"])
             elif row["id"] in self.rows[obj["namePlural"]]:  # a cascade may have taken it
                 self._destroy(obj, row["id"])
-        return [{"id": r["id"]} for r in rows]
+                done.append(row["id"])
+        return [{"id": rid} for rid in done]
 
     def update_many(self, obj, filter_text, data, cap):
         """PATCH /rest/<objects>?filter=...: the same partial update on every match, all or
         nothing."""
         self._check_writable(obj)
-        rows = self._matching(obj, filter_text, with_deleted=False, cap=cap, verb="update")
+        rows = self._matching(obj, filter_text, with_deleted=False, cap=cap, verb="update",
+                              operation="update")
         plural = obj["namePlural"]
         if isinstance(data, dict) and "id" in data:
             raise bad("Cannot update the id of several records")

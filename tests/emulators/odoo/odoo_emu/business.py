@@ -10,7 +10,7 @@ import hashlib
 import html
 import mimetypes
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .errors import (AppError, RedirectWarning, UserError, ValidationError,
                      constraint_error, missing_error, value_error)
@@ -190,6 +190,21 @@ def _user_pre_create(orm, vals):
         pvals = {"name": vals.get("name") or vals.get("login"), "email": vals.get("email") or False}
         vals = dict(vals, partner_id=orm.create_one("res.partner", pvals))
     vals.setdefault("company_id", orm.company_id())
+    return vals
+
+
+@hook(PRE_CREATE, "res.company")
+def _company_pre_create(orm, vals):
+    """Odoo 17 res.company.create: a company named without a partner gets a new company partner
+    (name, email, phone, country); the currency defaults to the current user's company's."""
+    vals = dict(vals)
+    if vals.get("name") and not vals.get("partner_id"):
+        pvals = {"name": vals["name"], "is_company": True}
+        for key in ("email", "phone", "country_id"):
+            if vals.get(key):
+                pvals[key] = vals[key]
+        vals["partner_id"] = orm.create_one("res.partner", pvals)
+    vals.setdefault("currency_id", orm.company_currency())
     return vals
 
 
@@ -701,7 +716,22 @@ def _event_pre_create(orm, vals):
         for date_f, dt_f in (("start_date", "start"), ("stop_date", "stop")):
             if vals.get(date_f) and not vals.get(dt_f):
                 vals[dt_f] = str(vals[date_f])[:10] + " 08:00:00"
+    if not vals.get("stop"):
+        vals["stop"] = _default_stop(orm.now)
     return vals
+
+
+def _default_stop(now):
+    """Odoo 17 calendar.event.stop is `required, default=_default_stop, compute='_compute_stop',
+    readonly=False, store=True`. create() fills every field left out from its default
+    (BaseModel._add_missing_default_values) and a value present at create protects a writable
+    computed field from its compute, so a stop left out is the default, not start + duration:
+    the next half hour from now plus the default duration (1 h). An event that starts later than
+    that is refused by the ending-before-starting constraint, as in Odoo."""
+    fmt = "%Y-%m-%d %H:%M:%S"
+    moment = datetime.strptime(now[:19], fmt)
+    start = moment + (datetime.min - moment) % timedelta(minutes=30)
+    return (start + timedelta(hours=1)).strftime(fmt)
 
 
 @hook(PRE_WRITE, "calendar.event")
@@ -750,6 +780,9 @@ def _move_pre_create(orm, vals):
     vals.setdefault("currency_id", orm.company_currency())
     vals.setdefault("company_id", orm.company_id())
     vals.setdefault("date", vals.get("invoice_date") or orm.today())
+    # _compute_invoice_default_sale_person: the current user on sale documents unless given.
+    if str(mtype).startswith("out_"):
+        vals.setdefault("invoice_user_id", orm.uid)
     for key in ("state", "payment_state", "posted_before", "amount_total", "amount_untaxed",
                 "amount_residual"):
         if key in vals and key == "state" and vals[key] != "draft":

@@ -145,6 +145,8 @@ def base_models(version):
     }
     if version < 19:
         partner["mobile"] = F("char", "Mobile")
+    if version < 18:  # res.partner.title and the title field are gone from Odoo 18
+        partner["title"] = F("many2one", "Title", relation="res.partner.title")
     partner.update(_address())
     models = [
         ModelDef("res.partner", "Contact", "base", partner, order="complete_name ASC, id DESC",
@@ -155,6 +157,11 @@ def base_models(version):
                            ondelete="cascade"),
             "active": F("boolean", "Active", default=True),
         }, order="name"),
+    ] + ([
+        ModelDef("res.partner.title", "Partner Title", "base", {
+            "name": F("char", "Title", required=True), "shortcut": F("char", "Abbreviation"),
+        }, order="name"),
+    ] if version < 18 else []) + [
         ModelDef("res.country", "Country", "base", {
             "name": F("char", "Country Name", required=True), "code": F("char", "Country Code", size=2),
             "phone_code": F("integer", "Country Calling Code"),
@@ -462,6 +469,7 @@ def account_models():
             "currency_id": F("many2one", "Currency", relation="res.currency", required=True),
             "company_id": F("many2one", "Company", relation="res.company"),
             "invoice_date": F("date", "Invoice/Bill Date"),
+            "invoice_user_id": F("many2one", "Salesperson", relation="res.users"),
             "invoice_date_due": F("date", "Due Date"),
             "invoice_origin": F("char", "Origin"),
             "payment_reference": F("char", "Payment Reference"),

@@ -8,6 +8,10 @@ from .schema import MODULES, UNINSTALLED
 
 SEED_TIME = "2026-01-01 00:00:00"
 
+# Odoo 17 base/data/res_partner_data.xml (res.partner.title; the model is gone in 18).
+TITLES = [("res_partner_title_madam", "Madam", "Mrs."), ("res_partner_title_miss", "Miss", "Miss"),
+          ("res_partner_title_mister", "Mister", "Mr."), ("res_partner_title_doctor", "Doctor", "Dr."),
+          ("res_partner_title_prof", "Professor", "Prof.")]
 CURRENCIES = [("USD", "$"), ("EUR", "€"), ("GBP", "£"), ("TRY", "₺"), ("CAD", "$"),
               ("AUD", "$"), ("CHF", "CHF"), ("MXN", "$")]
 
@@ -120,6 +124,9 @@ def seed(server):
     currency = {}
     for code, symbol in CURRENCIES:
         currency[code] = put("res.currency", {"name": code, "symbol": symbol}, "base." + code)
+    if "res.partner.title" in store.models:
+        for xmlid, name, shortcut in TITLES:
+            put("res.partner.title", {"name": name, "shortcut": shortcut}, "base." + xmlid)
     country = {}
     for code, name, phone, cur in COUNTRIES:
         country[code] = put("res.country", {"name": name, "code": code, "phone_code": phone,
