@@ -86,20 +86,17 @@ StatusOr<Json> FallbacksBeforeRun(const Config& config, const EngineRunOptions& 
   }
   if (!needs_modules) return Json::array();  // nothing to fall back from: no call to make
   std::unique_ptr<connectors::DestinationConnector> destination;
-  workers::WorkerParts parts;  // owns the destination of injected parts (tests)
-  connectors::DestinationConnector* d = nullptr;
-  if (options.parts) {
+  if (options.parts) {  // injected parts (tests)
     workers::WorkerSetup setup;
     setup.migration = config.migration;
     setup.config_dir = config.dir;
-    BW_ASSIGN_OR_RETURN(parts, options.parts(setup));
-    d = parts.destination.get();
+    BW_ASSIGN_OR_RETURN(workers::WorkerParts parts, options.parts(setup));
+    destination = std::move(parts.destination);
   } else {
     BW_ASSIGN_OR_RETURN(destination, MakeDestination(config));
-    d = destination.get();
   }
-  if (d == nullptr) return Json::array();
-  auto schema = d->Discover();
+  if (destination == nullptr) return Json::array();
+  auto schema = destination->Discover();
   if (!schema.ok()) return schema.status().Annotate("discovering the destination's modules");
   // A destination that reports no modules (null, Twenty) has nothing to fall back from.
   if (schema->modules.empty()) return Json::array();

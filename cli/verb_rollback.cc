@@ -42,12 +42,10 @@ Json DropCreatedFields(state::StateStore* store, connectors::DestinationConnecto
   if (fields->empty()) return wf::DropResultsToJson({});
   auto dropped = destination->DropCustomFields(*fields);
   if (!dropped.ok() && dropped.status().code() == StatusCode::kUnimplemented) {
-    Json names = Json::array();
-    for (const auto& f : *fields) names.push_back(f.model + "." + f.name);
     return Json{{"supported", false},
                 {"reason", dropped.status().message() + "; drop these fields by hand"},
                 {"requested", fields->size()},
-                {"fields", names}};
+                {"fields", wf::FieldNames(*fields)}};
   }
   if (!dropped.ok()) {
     *failed = static_cast<int>(fields->size());

@@ -120,9 +120,7 @@ void RunApply(const std::string& config_path) {
   out["items"] = wf::ApplyResultsToJson(results);
   // The fields this call created (`rollback --drop-custom-fields` drops these, with those of
   // earlier applies of the migration, and never one that was already there).
-  Json created_names = Json::array();
-  for (const auto& f : created_fields) created_names.push_back(f.model + "." + f.name);
-  out["created_fields"] = created_names;
+  out["created_fields"] = wf::FieldNames(created_fields);
   out["created_fields_recorded"] = created_fields.empty() || st.has_value();
   out["plan"] = p.plan.ToJson();
   out["files"] = {folder->File("schema-apply.json")};

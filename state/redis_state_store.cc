@@ -462,34 +462,25 @@ StatusOr<bool> RedisStateStore::CommitLoad(const std::string& m, const std::stri
   args.reserve(args.size() + 4 + 3 * c.id_map.size() + 2 * c.manifest.size() + c.failures.size() +
                6);
   // Each manifest entry rides on its key's id-map row; the first entry of a key wins (the
-  // script relies on unique keys), and entries of keys not in the id map go as extras.
-  std::unordered_map<std::string_view, const ManifestEntry*> entry_of;
-  entry_of.reserve(c.manifest.size());
-  for (const auto& e : c.manifest) entry_of.emplace(e.key, &e);
+  // script relies on unique keys), and the entries left (keys not in the id map) go as extras.
+  std::unordered_map<std::string_view, const ManifestEntry*> unsent;
+  unsent.reserve(c.manifest.size());
+  for (const auto& e : c.manifest) unsent.emplace(e.key, &e);
   args.push_back(std::to_string(c.id_map.size()));
   for (const auto& [k, v] : c.id_map) {
     args.push_back(k);
     args.push_back(v);
-    auto it = entry_of.find(k);
-    if (it == entry_of.end() || it->second == nullptr) {
-      args.emplace_back();
-    } else {
-      args.push_back(EncodeManifestValue(*it->second));
-      it->second = nullptr;  // sent
-    }
+    auto it = unsent.find(k);
+    args.push_back(it == unsent.end() ? "" : EncodeManifestValue(*it->second));
+    if (it != unsent.end()) unsent.erase(it);
   }
-  const size_t extra_count_at = args.size();
-  args.emplace_back();
-  int64_t extra = 0;
-  for (const auto& e : c.manifest) {
-    auto it = entry_of.find(e.key);
-    if (it == entry_of.end() || it->second != &e) continue;  // sent with its row, or a duplicate
+  args.push_back(std::to_string(unsent.size()));
+  for (const auto& e : c.manifest) {  // in commit order
+    auto it = unsent.find(e.key);
+    if (it == unsent.end() || it->second != &e) continue;  // sent with its row, or a duplicate
     args.push_back(e.key);
     args.push_back(EncodeManifestValue(e));
-    it->second = nullptr;
-    ++extra;
   }
-  args[extra_count_at] = std::to_string(extra);
   args.push_back(std::to_string(c.failures.size()));
   for (const auto& f : c.failures) args.push_back(f.ToJson().dump());
   for (int64_t v : {c.loaded, c.updated, c.skipped, c.failed, c.flagged, c.unlinked}) {

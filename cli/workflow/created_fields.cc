@@ -52,6 +52,12 @@ Json CreatedFieldsToJson(const std::vector<CustomFieldSpec>& fields) {
   return out;
 }
 
+Json FieldNames(const std::vector<CustomFieldSpec>& fields) {
+  Json out = Json::array();
+  for (const auto& f : fields) out.push_back(f.model + "." + f.name);
+  return out;
+}
+
 StatusOr<std::vector<CustomFieldSpec>> CreatedFieldsFromJson(const std::string& text) {
   std::vector<CustomFieldSpec> out;
   if (text.empty()) return out;

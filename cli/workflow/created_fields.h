@@ -31,6 +31,8 @@ std::vector<connectors::CustomFieldSpec> MergeCreatedFields(
     const std::vector<connectors::CustomFieldSpec>& add);
 
 Json CreatedFieldsToJson(const std::vector<connectors::CustomFieldSpec>& fields);
+// ["<model>.<name>", ...]: how schema-apply.json and rollback.json name the fields.
+Json FieldNames(const std::vector<connectors::CustomFieldSpec>& fields);
 // The stored value back; an empty text is an empty list; anything else malformed is an error.
 StatusOr<std::vector<connectors::CustomFieldSpec>> CreatedFieldsFromJson(const std::string& text);
 
