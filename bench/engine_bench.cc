@@ -4,7 +4,7 @@
 // memory (VmHWM) for 1M and 10M planned records, each planned in a fresh process of its own.
 //
 //   engine_bench [--patients N] [--workers 1,2,4] [--store redis|memory|both] [--batch N]
-//                [--no-plan] [--redis-commands]
+//                [--repeat N] [--no-plan] [--redis-commands]
 //
 // --patients: synthetic patients (each has 2 appointments and 1 note: 4 records), default 50000.
 // --store: redis = a private redis-server on a unix socket, as `migrate` starts one with no
@@ -12,6 +12,9 @@
 // "memory:"`); both. Every run checks that each record was loaded once (the run's counters) before
 // it is timed. --redis-commands: after each Redis run, the server's five busiest commands (INFO
 // commandstats; a script's time includes the commands it calls, which are also listed alone).
+// --repeat N: each run N times, in rounds (every store and worker count once per round, so a
+// machine that slows down for a while slows all of them), printing the median run and the range:
+// on a shared 2-core machine one run varies by 10 to 20%.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -305,6 +308,7 @@ int main(int argc, char** argv) {
   std::vector<int> worker_counts = {1, 2, 4};
   std::vector<std::string> stores = {"redis"};
   bool plan = true;
+  int repeat = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -318,6 +322,8 @@ int main(int argc, char** argv) {
           s == "both" ? std::vector<std::string>{"redis", "memory"} : std::vector<std::string>{s};
     } else if (a == "--batch") {
       g_batch_size = std::atoi(next().c_str());
+    } else if (a == "--repeat") {
+      repeat = std::max(1, std::atoi(next().c_str()));
     } else if (a == "--no-plan") {
       plan = false;
     } else if (a == "--redis-commands") {
@@ -327,7 +333,8 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: engine_bench [--patients N] [--workers 1,2,4] "
-                   "[--store redis|memory|both] [--batch N] [--no-plan] [--redis-commands]\n");
+                   "[--store redis|memory|both] [--batch N] [--repeat N] [--no-plan] "
+                   "[--redis-commands]\n");
       return 2;
     }
   }
@@ -339,18 +346,33 @@ int main(int argc, char** argv) {
       static_cast<long long>(patients * 2), static_cast<long long>(patients), g_batch_size,
       std::thread::hardware_concurrency());
   int failures = 0;
+  // results[store][workers]: every run, in rounds.
+  std::map<std::string, std::map<int, std::vector<RunResult>>> results;
+  for (int round = 0; round < repeat; ++round) {
+    for (const auto& store : stores) {
+      for (int w : worker_counts) results[store][w].push_back(Throughput(store, w, patients));
+    }
+  }
   for (const auto& store : stores) {
     std::printf("state store: %s\n",
                 store == "redis" ? "redis (a private redis-server on a unix socket, as `migrate`)"
                                  : "memory (MemoryStateStore, `redis: \"memory:\"`)");
     double base = 0;
     for (int w : worker_counts) {
-      RunResult r = Throughput(store, w, patients);
-      if (!r.error.empty()) {
-        std::printf("  %d worker(s): FAILED: %s\n", w, r.error.c_str());
-        ++failures;
-        continue;
+      std::vector<RunResult> runs;
+      for (const auto& r : results[store][w]) {
+        if (!r.error.empty()) {
+          std::printf("  %d worker(s): FAILED: %s\n", w, r.error.c_str());
+          ++failures;
+        } else {
+          runs.push_back(r);
+        }
       }
+      if (runs.empty()) continue;
+      std::sort(runs.begin(), runs.end(), [](const RunResult& a, const RunResult& b) {
+        return a.records_per_s < b.records_per_s;
+      });
+      const RunResult& r = runs[runs.size() / 2];  // the median run (the upper one of two)
       if (base == 0) base = r.records_per_s;
       const double records = r.records_per_s * r.seconds;
       std::printf(
@@ -358,6 +380,10 @@ int main(int argc, char** argv) {
           "records per cpu-second\n",
           w, r.records_per_s, r.seconds, r.records_per_s / base, worker_counts.front(),
           r.cpu_seconds, r.cpu_seconds > 0 ? records / r.cpu_seconds : 0);
+      if (runs.size() > 1) {
+        std::printf("                 median of %zu runs; range %.0f to %.0f records/s\n",
+                    runs.size(), runs.front().records_per_s, runs.back().records_per_s);
+      }
       if (r.redis_main_cpu > 0) {
         std::printf(
             "                 of which redis-server %.2f s (main thread) + %.2f s (AOF "

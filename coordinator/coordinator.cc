@@ -168,8 +168,13 @@ struct Coordinator::Impl {
       return;
     }
     if (r.code() == v1::RESULT_CODE_DONE) {
-      Status s = store->CompleteTask(o.migration, plan.run_id, id);
-      if (!s.ok()) StoreError(s);
+      // A load reports done only once its commit (or an earlier attempt's) set the done mark and
+      // dropped the lease, in the same script: asking Redis again would be one more round trip
+      // per batch for nothing.
+      if (id[0] != 'l') {
+        Status s = store->CompleteTask(o.migration, plan.run_id, id);
+        if (!s.ok()) StoreError(s);
+      }
       empty_queues.clear();  // an extract may have staged batches
       if (id[0] == 'l') {
         double sec = static_cast<double>(r.elapsed_us()) / 1e6;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <deque>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -303,14 +304,17 @@ StatusOr<std::vector<std::optional<std::string>>> MemoryStateStore::LookupIds(
   return out;
 }
 
-StatusOr<std::vector<bool>> MemoryStateStore::InManifest(const std::string& migration,
-                                                         const std::string& run_id,
-                                                         const std::vector<std::string>& keys) {
+StatusOr<std::vector<bool>> MemoryStateStore::HasPriorValues(const std::string& migration,
+                                                             const std::string& run_id,
+                                                             const std::vector<std::string>& keys) {
   std::lock_guard<std::mutex> lock(mu_);
   Run* r = RunLocked(migration, run_id);
   std::vector<bool> out;
   out.reserve(keys.size());
-  for (const auto& k : keys) out.push_back(r->manifest.count(k) > 0);
+  for (const auto& k : keys) {
+    auto it = r->manifest.find(k);
+    out.push_back(it != r->manifest.end() && it->second.action == WriteAction::kUpdated);
+  }
   return out;
 }
 
@@ -336,8 +340,19 @@ StatusOr<bool> MemoryStateStore::CommitLoad(const std::string& migration, const 
       return DataLoss("state: id map: " + key + " is already mapped to another destination id");
     }
   }
-  for (const auto& [key, id] : c.id_map) m.id_map.emplace(key, id);
-  for (const auto& e : c.manifest) r->manifest.emplace(e.key, e);
+  std::set<std::string_view> mapped_here;  // keys this commit maps first
+  for (const auto& [key, id] : c.id_map) {
+    if (m.id_map.emplace(key, id).second) mapped_here.insert(key);
+  }
+  std::set<std::string_view> seen;  // the first entry of a key counts
+  for (const auto& e : c.manifest) {
+    if (!seen.insert(e.key).second) continue;
+    if (mapped_here.count(e.key)) {
+      r->manifest[e.key] = e;  // created in this run: replaces prior values a duplicate recorded
+    } else {
+      r->manifest.emplace(e.key, e);  // never replaces an entry
+    }
+  }
   r->failures.insert(r->failures.end(), c.failures.begin(), c.failures.end());
   ObjectCounters& oc = r->counters[c.object];
   oc.loaded += c.loaded;

@@ -61,8 +61,9 @@ class MemoryStateStore : public StateStore {
                                   const std::string& batch_id) override;
   StatusOr<std::vector<std::optional<std::string>>> LookupIds(
       const std::string& migration, const std::vector<std::string>& keys) override;
-  StatusOr<std::vector<bool>> InManifest(const std::string& migration, const std::string& run_id,
-                                         const std::vector<std::string>& keys) override;
+  StatusOr<std::vector<bool>> HasPriorValues(const std::string& migration,
+                                             const std::string& run_id,
+                                             const std::vector<std::string>& keys) override;
   Status RecordPriorValues(const std::string& migration, const std::string& run_id,
                            const std::vector<ManifestEntry>& entries) override;
   StatusOr<bool> CommitLoad(const std::string& migration, const std::string& run_id,

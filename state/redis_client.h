@@ -69,6 +69,8 @@ class RedisClient {
  private:
   Status EnsureConnected();
   void Disconnect();
+  // Sends `request` (one or more commands in RESP) and reads `replies` replies.
+  StatusOr<std::vector<RedisReply>> Roundtrip(const std::string& request, size_t replies);
 
   RedisAddress address_;
   std::chrono::milliseconds io_timeout_;

@@ -1,5 +1,6 @@
 #include "state/redis_state_store.h"
 
+#include <algorithm>
 #include <string_view>
 #include <unordered_map>
 
@@ -109,16 +110,24 @@ end
 return 1
 )lua";
 
-// ARGV: P, R, task id, object, worker, now, run id,
+// ARGV: P, R, task id, object, worker, now, run id, created list or "",
+//       n_listed, (key, destination id)*,
 //       n_rows, (key, destination id, manifest value or "")*,
 //       n_extra, (key, manifest value)*, n_failures, json*,
 //       loaded, updated, skipped, failed, flagged, unlinked
 //
-// A row is one id-map entry and, usually, the manifest entry of the same key; "extra" manifest
-// entries have no id-map entry in this commit. Keys are unique within each list (the client
-// keeps the first manifest entry of a key). The script works in bulk HMGET / HSET calls of at
-// most CHUNK keys (unpack() is bounded by Lua's C stack), never a call per record: with 500
-// records a batch, the per-record Lua work is most of the commit's cost.
+// Listed rows are id-map entries whose manifest entry is in the created list (one value for the
+// batch's created records, stored under the batch id in R..'created'; state/manifest_codec.h).
+// The other rows are id-map entries with, usually, the manifest entry of the same key. "Extra"
+// manifest entries have no id-map entry in this commit. Keys are unique across rows and within
+// extras (the client keeps the first manifest entry of a key). The script works in bulk HMGET /
+// HSET calls of at most CHUNK keys (unpack() is bounded by Lua's C stack), never a call per
+// record: with 500 records a batch, the per-record Lua work (and the arguments it converts) is
+// most of the commit's cost.
+//
+// Returns 1 when committed, 0 when the task was done already, -1 (nothing written) when a listed
+// key is mapped already: the list holds entries of keys this commit maps first, and the client
+// sends the commit again with every entry on its own.
 constexpr char kCommit[] = R"lua(
 local P, R, id, object = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if redis.call('SISMEMBER', R .. 'done', id) == 1 then return 0 end
@@ -149,36 +158,51 @@ local function hmget(hash, keys)
   return out
 end
 
-local n = tonumber(ARGV[8])
-local first = 9
-local keys = {}
-for k = 1, n do keys[k] = ARGV[first + 3 * (k - 1)] end
-local have = hmget(idmap, keys)
+local list = ARGV[8]
+local listed = tonumber(ARGV[9])
+local L = 10  -- the first listed key
+local n = tonumber(ARGV[L + 2 * listed])
+local first = L + 2 * listed + 1  -- the first other row's key
+-- keys[k] and its id: listed rows, then the others.
+local keys, wanted = {}, {}
+for k = 1, listed do
+  keys[k] = ARGV[L + 2 * (k - 1)]
+  wanted[k] = ARGV[L + 2 * (k - 1) + 1]
+end
 for k = 1, n do
+  keys[listed + k] = ARGV[first + 3 * (k - 1)]
+  wanted[listed + k] = ARGV[first + 3 * (k - 1) + 1]
+end
+local have = hmget(idmap, keys)
+for k = 1, listed + n do
   local h = have[k]
-  if h and h ~= ARGV[first + 3 * (k - 1) + 1] then
-    return redis.error_reply('BWDATALOSS id map: ' .. keys[k] ..
-      ' is already mapped to another destination id')
+  if h then
+    if h ~= wanted[k] then
+      return redis.error_reply('BWDATALOSS id map: ' .. keys[k] ..
+        ' is already mapped to another destination id')
+    end
+    if k <= listed then return -1 end
   end
 end
--- New keys: set the id (each key is absent or already holds this id, so HSET sets exactly what
--- HSETNX would) and their manifest entries, which cannot exist yet: prior values are recorded
--- for mapped keys only, and a created entry comes with its id-map entry, here. Manifest entries
--- of keys mapped before are set only where absent (an update's prior values stay).
+-- Keys mapped first here: set the id (each key is absent or already holds this id, so HSET sets
+-- exactly what HSETNX would) and their manifest entries, replacing prior values a duplicate of
+-- the key may have recorded meanwhile (the record was created in this run). Manifest entries of
+-- keys mapped before are set only where absent (an update's prior values stay).
 local ids, entries = writer(idmap), writer(manifest)
 local check_keys, check_values = {}, {}
+for k = 1, listed do ids.add(keys[k], wanted[k]) end
 for k = 1, n do
-  local at = first + 3 * (k - 1)
-  local value = ARGV[at + 2]
-  if not have[k] then
-    ids.add(keys[k], ARGV[at + 1])
-    if value ~= '' then entries.add(keys[k], value) end
+  local value = ARGV[first + 3 * (k - 1) + 2]
+  if not have[listed + k] then
+    ids.add(keys[listed + k], wanted[listed + k])
+    if value ~= '' then entries.add(keys[listed + k], value) end
   elseif value ~= '' then
-    check_keys[#check_keys + 1] = keys[k]
+    check_keys[#check_keys + 1] = keys[listed + k]
     check_values[#check_values + 1] = value
   end
 end
 ids.flush()
+if list ~= '' then redis.call('HSET', R .. 'created', id, list) end
 local i = first + 3 * n
 local extra = tonumber(ARGV[i]); i = i + 1
 for k = 0, extra - 1 do
@@ -432,16 +456,23 @@ StatusOr<std::vector<std::optional<std::string>>> RedisStateStore::LookupIds(
   return out;
 }
 
-StatusOr<std::vector<bool>> RedisStateStore::InManifest(const std::string& m,
-                                                        const std::string& run_id,
-                                                        const std::vector<std::string>& keys) {
+StatusOr<std::vector<bool>> RedisStateStore::HasPriorValues(const std::string& m,
+                                                            const std::string& run_id,
+                                                            const std::vector<std::string>& keys) {
   std::vector<bool> out;
   if (keys.empty()) return out;
+  // Created lists never hold prior values, so the per-key hash answers alone.
   std::vector<std::string> argv = {"HMGET", RunPrefix(m, run_id) + "manifest"};
   argv.insert(argv.end(), keys.begin(), keys.end());
   BW_ASSIGN_OR_RETURN(RedisReply r, Borrow()->Command(argv));
-  for (const auto& e : r.elements) out.push_back(!e.is_nil());
-  if (out.size() != keys.size()) return Internal("state: HMGET answered the wrong count");
+  if (r.elements.size() != keys.size()) return Internal("state: HMGET answered the wrong count");
+  for (size_t i = 0; i < keys.size(); ++i) {
+    bool prior = false;
+    if (!r.elements[i].is_nil()) {
+      BW_ASSIGN_OR_RETURN(prior, IsPriorValuesEntry(keys[i], r.elements[i].str));
+    }
+    out.push_back(prior);
+  }
   return out;
 }
 
@@ -455,24 +486,51 @@ Status RedisStateStore::RecordPriorValues(const std::string& m, const std::strin
   return Borrow()->Pipeline(cmds).status();
 }
 
-StatusOr<bool> RedisStateStore::CommitLoad(const std::string& m, const std::string& run_id,
-                                           const LoadCommit& c, int64_t now_ms) {
+namespace {
+
+// The commit script's arguments (kCommit). With `use_list`, created entries of keys in the id map
+// go into one created list; without it, every entry goes on its own.
+std::vector<std::string> CommitArgs(const std::string& m, const std::string& run_id,
+                                    const LoadCommit& c, int64_t now_ms, bool use_list) {
   std::vector<std::string> args = {MigrationPrefix(m), RunPrefix(m, run_id),   c.task_id, c.object,
-                                   c.worker,           std::to_string(now_ms), run_id};
+                                   c.worker,           std::to_string(now_ms), run_id,    ""};
+  const size_t list_at = args.size() - 1;
   args.reserve(args.size() + 4 + 3 * c.id_map.size() + 2 * c.manifest.size() + c.failures.size() +
                6);
-  // Each manifest entry rides on its key's id-map row; the first entry of a key wins (the
+  // Each manifest entry goes with its key's id-map row; the first entry of a key wins (the
   // script relies on unique keys), and the entries left (keys not in the id map) go as extras.
   std::unordered_map<std::string_view, const ManifestEntry*> unsent;
   unsent.reserve(c.manifest.size());
   for (const auto& e : c.manifest) unsent.emplace(e.key, &e);
-  args.push_back(std::to_string(c.id_map.size()));
+  struct Row {
+    const std::string* key;
+    const std::string* id;
+    const ManifestEntry* entry;
+  };
+  std::vector<Row> rows;  // not listed
+  CreatedListWriter list;
+  const size_t listed_at = args.size();
+  args.push_back("");
   for (const auto& [k, v] : c.id_map) {
-    args.push_back(k);
-    args.push_back(v);
-    auto it = unsent.find(k);
-    args.push_back(it == unsent.end() ? "" : EncodeManifestValue(*it->second));
-    if (it != unsent.end()) unsent.erase(it);
+    const ManifestEntry* e = nullptr;
+    if (auto it = unsent.find(k); it != unsent.end()) {
+      e = it->second;
+      unsent.erase(it);
+    }
+    if (use_list && e != nullptr && e->destination_id == v && list.Add(*e)) {
+      args.push_back(k);
+      args.push_back(v);
+    } else {
+      rows.push_back({&k, &v, e});
+    }
+  }
+  args[listed_at] = std::to_string(list.size());
+  args[list_at] = list.Finish();
+  args.push_back(std::to_string(rows.size()));
+  for (const Row& r : rows) {
+    args.push_back(*r.key);
+    args.push_back(*r.id);
+    args.push_back(r.entry == nullptr ? "" : EncodeManifestValue(*r.entry));
   }
   args.push_back(std::to_string(unsent.size()));
   for (const auto& e : c.manifest) {  // in commit order
@@ -486,7 +544,20 @@ StatusOr<bool> RedisStateStore::CommitLoad(const std::string& m, const std::stri
   for (int64_t v : {c.loaded, c.updated, c.skipped, c.failed, c.flagged, c.unlinked}) {
     args.push_back(std::to_string(v));
   }
-  BW_ASSIGN_OR_RETURN(RedisReply r, Borrow()->Eval(kCommit, {}, args));
+  return args;
+}
+
+}  // namespace
+
+StatusOr<bool> RedisStateStore::CommitLoad(const std::string& m, const std::string& run_id,
+                                           const LoadCommit& c, int64_t now_ms) {
+  auto h = Borrow();
+  BW_ASSIGN_OR_RETURN(RedisReply r, h->Eval(kCommit, {}, CommitArgs(m, run_id, c, now_ms, true)));
+  if (r.AsInt() == -1) {
+    // A created record's key is mapped already (a retry, or the same source id twice in a run):
+    // the entries go one by one, each set only where its key has none.
+    BW_ASSIGN_OR_RETURN(r, h->Eval(kCommit, {}, CommitArgs(m, run_id, c, now_ms, false)));
+  }
   return r.AsInt() == 1;
 }
 
@@ -560,18 +631,42 @@ StatusOr<std::vector<FailureEntry>> RedisStateStore::Failures(const std::string&
   return out;
 }
 
+// A run's manifest is two hashes: R..'created' (load batch id -> that batch's created list) and
+// R..'manifest' (key -> one entry). A cursor names the hash and its HSCAN cursor: "0" starts,
+// "c:<n>" is within the created lists, "u:<n>" within the per-key hash. Created lists come
+// first: a key in both was created in this run, and that is the entry that counts.
 StatusOr<std::pair<std::string, std::vector<ManifestEntry>>> RedisStateStore::ManifestPage(
     const std::string& m, const std::string& run_id, const std::string& cursor, int64_t count) {
-  BW_ASSIGN_OR_RETURN(RedisReply r, Borrow()->Command({"HSCAN", RunPrefix(m, run_id) + "manifest",
-                                                       cursor, "COUNT", std::to_string(count)}));
+  const bool lists = cursor == "0" || cursor.rfind("c:", 0) == 0;
+  if (!lists && cursor.rfind("u:", 0) != 0)
+    return InvalidArgument("state: invalid manifest cursor");
+  const std::string scan_cursor = cursor == "0" ? "0" : cursor.substr(2);
+  // A created list holds up to a batch of entries (500 by default).
+  const int64_t fields = lists ? std::max<int64_t>(1, count / 500) : std::max<int64_t>(1, count);
+  BW_ASSIGN_OR_RETURN(
+      RedisReply r,
+      Borrow()->Command({"HSCAN", RunPrefix(m, run_id) + (lists ? "created" : "manifest"),
+                         scan_cursor, "COUNT", std::to_string(fields)}));
   if (r.elements.size() != 2) return Internal("state: HSCAN answered an unexpected shape");
   std::vector<ManifestEntry> out;
   const auto& kv = r.elements[1].elements;
   for (size_t k = 0; k + 1 < kv.size(); k += 2) {
-    BW_ASSIGN_OR_RETURN(ManifestEntry e, DecodeManifestValue(kv[k].str, kv[k + 1].str));
-    out.push_back(std::move(e));
+    if (lists) {
+      BW_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries,
+                          DecodeCreatedList(kv[k].str, kv[k + 1].str));
+      for (auto& e : entries) out.push_back(std::move(e));
+    } else {
+      BW_ASSIGN_OR_RETURN(ManifestEntry e, DecodeManifestValue(kv[k].str, kv[k + 1].str));
+      out.push_back(std::move(e));
+    }
   }
-  return std::make_pair(r.elements[0].str, std::move(out));
+  const std::string& next = r.elements[0].str;
+  if (next != "0") return std::make_pair((lists ? "c:" : "u:") + next, std::move(out));
+  if (!lists) return std::make_pair(std::string("0"), std::move(out));
+  // The created lists are done: the page goes on into the per-key hash.
+  BW_ASSIGN_OR_RETURN(auto rest, ManifestPage(m, run_id, "u:0", count));
+  for (auto& e : rest.second) out.push_back(std::move(e));
+  return std::make_pair(std::move(rest.first), std::move(out));
 }
 
 StatusOr<int64_t> RedisStateStore::IdMapSize(const std::string& m) {

@@ -175,16 +175,21 @@ class StateStore {
   // Destination ids for target keys ("<object>/<source id>/<target>"); nullopt where unknown.
   virtual StatusOr<std::vector<std::optional<std::string>>> LookupIds(
       const std::string& migration, const std::vector<std::string>& keys) = 0;
-  // Which keys have a manifest entry in this run already.
-  virtual StatusOr<std::vector<bool>> InManifest(const std::string& migration,
-                                                 const std::string& run_id,
-                                                 const std::vector<std::string>& keys) = 0;
+  // Which keys have prior values recorded in this run already (an update's manifest entry): a
+  // retried batch must not read them again, since its first attempt may have written already.
+  virtual StatusOr<std::vector<bool>> HasPriorValues(const std::string& migration,
+                                                     const std::string& run_id,
+                                                     const std::vector<std::string>& keys) = 0;
   // Writes manifest entries only where none exists yet (prior values before an update: a retry
   // never replaces the original ones).
   virtual Status RecordPriorValues(const std::string& migration, const std::string& run_id,
                                    const std::vector<ManifestEntry>& entries) = 0;
   // Commits a load task atomically, once: returns false when the task was already done (nothing
   // changed). kDataLoss when a key is already mapped to a different destination id.
+  // Manifest entries: the first entry of each key counts. For a key this commit maps for the
+  // first time it is the key's entry in this run's manifest, replacing prior values recorded
+  // meanwhile (the record was created in this run, so rollback deletes it); for any other key it
+  // is written only where the key has no entry yet (a retry keeps the first prior values).
   virtual StatusOr<bool> CommitLoad(const std::string& migration, const std::string& run_id,
                                     const LoadCommit& commit, int64_t now_ms) = 0;
 
@@ -196,6 +201,8 @@ class StateStore {
                                                        const std::string& run_id, int64_t offset,
                                                        int64_t limit) = 0;
   // Manifest entries of a run, a page at a time (cursor "0" starts; returns the next, "0" at end).
+  // A key may come twice: then the entry that counts (CommitLoad) comes first. Read through
+  // ForEachManifestEntry, which hands over each key once.
   virtual StatusOr<std::pair<std::string, std::vector<ManifestEntry>>> ManifestPage(
       const std::string& migration, const std::string& run_id, const std::string& cursor,
       int64_t count) = 0;
@@ -280,9 +287,9 @@ class StateStoreWrapper : public StateStore {
       const std::string& m, const std::vector<std::string>& k) override {
     return target_->LookupIds(m, k);
   }
-  StatusOr<std::vector<bool>> InManifest(const std::string& m, const std::string& r,
-                                         const std::vector<std::string>& k) override {
-    return target_->InManifest(m, r, k);
+  StatusOr<std::vector<bool>> HasPriorValues(const std::string& m, const std::string& r,
+                                             const std::vector<std::string>& k) override {
+    return target_->HasPriorValues(m, r, k);
   }
   Status RecordPriorValues(const std::string& m, const std::string& r,
                            const std::vector<ManifestEntry>& e) override {
@@ -336,8 +343,9 @@ class StateStoreWrapper : public StateStore {
   StateStore* target_;
 };
 
-// Calls `fn` once per entry of a run's manifest, paging through ManifestPage (whose cursor may
-// return an entry twice across pages: each key is handed over once). Stops at the first error.
+// Calls `fn` once per key of a run's manifest, with the entry that counts, paging through
+// ManifestPage (which may return a key twice: the first one seen is handed over). Stops at the
+// first error.
 Status ForEachManifestEntry(StateStore* store, const std::string& migration,
                             const std::string& run_id,
                             const std::function<void(const ManifestEntry&)>& fn);

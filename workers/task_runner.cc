@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "common/logging.h"
 #include "mapping/field_diff.h"
@@ -228,26 +229,24 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
     e->time_ms = clock_->UnixMillis();
   };
 
-  bool done = false;
-  Status s = retry([&]() -> Status {
-    BW_ASSIGN_OR_RETURN(done, store_->IsDone(m, run, task.id));
-    return Status::Ok();
-  });
-  if (!s.ok()) return FromStatus(s);
-  if (done) return {};  // a retry of a task that already committed
   Status options_error;
   auto run_options = LoadRunOptions(stop, &options_error);
   if (!run_options) return FromStatus(options_error);
 
   std::string bytes;
-  s = retry([&]() -> Status {
+  Status s = retry([&]() -> Status {
     BW_ASSIGN_OR_RETURN(bytes, store_->ReadBatch(m, run, task.id));
     return Status::Ok();
   });
   if (s.code() == StatusCode::kNotFound) {
-    // Committed meanwhile by another attempt (the commit deletes the batch), or never staged.
-    auto again = store_->IsDone(m, run, task.id);
-    if (again.ok() && *again) return {};
+    // A retry of a task that committed already (the commit deletes the batch), or never staged.
+    bool done = false;
+    s = retry([&]() -> Status {
+      BW_ASSIGN_OR_RETURN(done, store_->IsDone(m, run, task.id));
+      return Status::Ok();
+    });
+    if (!s.ok()) return FromStatus(s);
+    if (done) return {};
     return {TaskOutcome::Code::kFatal, "staged batch " + task.id + " is missing", 0, 0};
   }
   if (!s.ok()) return FromStatus(s);
@@ -280,31 +279,46 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
   }
 
   // 2. Resolve references to other objects through the id map, before anything is written: a
-  // child whose parent is not migrated is unlinked and not written at all.
-  std::vector<std::string> parent_keys;
+  // child whose parent is not migrated is unlinked and not written at all. The same round trip
+  // asks which of the batch's own records are mapped already (updates, step 3).
+  std::vector<std::string> lookup_keys;  // parent keys first, then the batch's own keys
+  size_t parent_count = 0;
+  std::unordered_set<std::string> own;  // target keys of this batch's records
   {
-    std::set<std::string> seen;
+    std::unordered_set<std::string> seen;
     for (const auto& rs : records) {
       for (const auto& t : rs.targets) {
         for (const auto& ref : t.references) {
           if (ref.object == task.object && ref.source_id == rs.id) continue;  // sibling
           if (!ref.source_id.empty() && seen.insert(ParentKey(ref)).second) {
-            parent_keys.push_back(ParentKey(ref));
+            lookup_keys.push_back(ParentKey(ref));
           }
         }
       }
     }
+    parent_count = lookup_keys.size();
+    for (const auto& rs : records) {
+      for (const auto& t : rs.targets) {
+        std::string key = t.Key();
+        own.insert(key);
+        // A record of this batch may also be another one's parent: asked once, used for both.
+        if (seen.insert(key).second) lookup_keys.push_back(std::move(key));
+      }
+    }
   }
-  std::unordered_map<std::string, std::string> ids;  // target key -> destination id
-  if (!parent_keys.empty()) {
+  std::unordered_map<std::string, std::string> ids;     // parent target key -> destination id
+  std::unordered_map<std::string, std::string> mapped;  // own target key -> destination id
+  if (!lookup_keys.empty()) {
     std::vector<std::optional<std::string>> found;
     s = retry([&]() -> Status {
-      BW_ASSIGN_OR_RETURN(found, store_->LookupIds(m, parent_keys));
+      BW_ASSIGN_OR_RETURN(found, store_->LookupIds(m, lookup_keys));
       return Status::Ok();
     });
     if (!s.ok()) return FromStatus(s);
-    for (size_t i = 0; i < parent_keys.size(); ++i) {
-      if (found[i]) ids[parent_keys[i]] = *found[i];
+    for (size_t i = 0; i < lookup_keys.size() && i < found.size(); ++i) {
+      if (!found[i]) continue;
+      if (i < parent_count) ids[lookup_keys[i]] = *found[i];
+      if (own.count(lookup_keys[i])) mapped[lookup_keys[i]] = *found[i];
     }
   }
   for (auto& rs : records) {
@@ -353,38 +367,41 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
           continue;
         }
         where.push_back({i, k});
-        batch_targets.push_back(t);
+        // Nothing reads the record's own copy after this but its tag (later tags skip it).
+        batch_targets.push_back(std::move(t));
+        t.target = tag;
       }
     }
     if (batch_targets.empty()) continue;
     const std::string model = batch_targets.front().model;
 
-    // Which of these records exist from an earlier run (updates) or this one (a retry)?
+    // Which of these records exist already (updates: from an earlier run, found by `owners`, or
+    // a source id seen twice), and which of those have their prior values recorded in this run
+    // (a retry of a batch that may have written them already: they are not read again).
     std::vector<std::string> keys;
     for (const auto& t : batch_targets) keys.push_back(t.Key());
-    std::vector<std::optional<std::string>> existing;
-    std::vector<bool> in_manifest;
-    s = retry([&]() -> Status {
-      in_manifest.assign(keys.size(), false);
-      BW_ASSIGN_OR_RETURN(existing, store_->LookupIds(m, keys));
-      // Only a key the id map holds can be an update; on a first run that is none of them, and
-      // the manifest is not asked at all.
-      std::vector<std::string> mapped;
-      std::vector<size_t> mapped_at;
-      for (size_t j = 0; j < keys.size(); ++j) {
-        if (existing[j]) {
-          mapped.push_back(keys[j]);
-          mapped_at.push_back(j);
-        }
+    std::vector<std::optional<std::string>> existing(keys.size());
+    std::vector<bool> has_prior(keys.size(), false);
+    std::vector<std::string> updates;  // keys the id map holds: on a first run, none
+    std::vector<size_t> updates_at;
+    for (size_t j = 0; j < keys.size(); ++j) {
+      if (auto it = mapped.find(keys[j]); it != mapped.end()) {
+        existing[j] = it->second;
+        updates.push_back(keys[j]);
+        updates_at.push_back(j);
       }
-      if (mapped.empty()) return Status::Ok();
-      BW_ASSIGN_OR_RETURN(std::vector<bool> found, store_->InManifest(m, run, mapped));
-      for (size_t n = 0; n < mapped_at.size() && n < found.size(); ++n) {
-        in_manifest[mapped_at[n]] = found[n];
+    }
+    if (!updates.empty()) {
+      std::vector<bool> found;
+      s = retry([&]() -> Status {
+        BW_ASSIGN_OR_RETURN(found, store_->HasPriorValues(m, run, updates));
+        return Status::Ok();
+      });
+      if (!s.ok()) return FromStatus(s);
+      for (size_t n = 0; n < updates_at.size() && n < found.size(); ++n) {
+        has_prior[updates_at[n]] = found[n];
       }
-      return Status::Ok();
-    });
-    if (!s.ok()) return FromStatus(s);
+    }
     // Values naming existing destination records ({"$lookup": ...}: countries, states, activity
     // types...) become their ids before the unchanged check below compares them with what is
     // stored (attachment paths, {"$file": ...}, become bytes just before the write). An
@@ -404,10 +421,8 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
     std::vector<bool> unchanged(keys.size(), false);
     std::map<std::string, std::vector<size_t>> to_read;  // model -> index
     for (size_t j = 0; j < keys.size(); ++j) {
-      if (existing[j] && !in_manifest[j]) {
-        is_update[j] = true;
-        to_read[batch_targets[j].model].push_back(j);
-      }
+      is_update[j] = existing[j].has_value();
+      if (existing[j] && !has_prior[j]) to_read[batch_targets[j].model].push_back(j);
     }
     // Prior values go to the manifest before the write, set-if-absent: a retry never replaces
     // the values from before this run first touched the record.
@@ -536,7 +551,7 @@ TaskOutcome TaskRunner::Load(const TaskSpec& task, const std::atomic<bool>& stop
       if (is_update[j]) {
         rs.updated = true;  // its manifest entry (prior values) is recorded already
       } else {
-        // Not in the id map before this run: ours, so created, whatever the connector said.
+        // Not in the id map before this write: ours, so created, whatever the connector said.
         ManifestEntry e;
         e.key = keys[j];
         e.model = batch_targets[j].model;

@@ -357,7 +357,7 @@ TYPED_TEST(StateStoreContractTest, PriorValuesAreNeverOverwritten) {
   EXPECT_EQ(page->second[0].prior_values["name"], "before");
   EXPECT_EQ(page->second[0].action, WriteAction::kUpdated);
   EXPECT_EQ(page->second[0].depth, 1);
-  auto in = store->InManifest("m", "r1", {"patients/p-1/record", "patients/p-2/record"});
+  auto in = store->HasPriorValues("m", "r1", {"patients/p-1/record", "patients/p-2/record"});
   ASSERT_TRUE(in.ok());
   EXPECT_EQ(*in, (std::vector<bool>{true, false}));
   // A commit's entry for the same key does not replace it either.
@@ -373,6 +373,93 @@ TYPED_TEST(StateStoreContractTest, PriorValuesAreNeverOverwritten) {
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->second.size(), 1u);
   EXPECT_EQ(page->second[0].prior_values["name"], "before");
+}
+
+// A commit's created entries come back whole: who wrote them, in which batch, when.
+TYPED_TEST(StateStoreContractTest, CreatedEntriesComeBackWithTheirAuditFields) {
+  auto& store = this->store_;
+  const std::string batch = this->StageAndLease(0, 3);
+  LoadCommit c;
+  c.task_id = batch;
+  c.object = "patients";
+  c.worker = "w-2";
+  for (int i = 0; i < 3; ++i) {
+    ManifestEntry e;
+    e.key = "patients/p-" + std::to_string(i) + "/" + (i == 2 ? "contact" : "record");
+    e.model = i == 2 ? "res.partner" : "crm.lead";
+    e.destination_id = std::to_string(70 + i);
+    e.depth = 1;
+    e.batch = batch;
+    e.worker = "w-2";
+    e.time_ms = 1764095000000 + 10 * i;
+    c.id_map[e.key] = e.destination_id;
+    c.manifest.push_back(e);
+  }
+  c.loaded = 3;
+  ASSERT_TRUE(store->CommitLoad("m", "r1", c, 1764095000100).ok());
+  std::map<std::string, ManifestEntry> got;
+  ASSERT_TRUE(ForEachManifestEntry(store.get(), "m", "r1", [&](const ManifestEntry& e) {
+                got[e.key] = e;
+              }).ok());
+  ASSERT_EQ(got.size(), 3u);
+  for (const auto& want : c.manifest) {
+    const ManifestEntry& e = got[want.key];
+    EXPECT_EQ(e.model, want.model);
+    EXPECT_EQ(e.destination_id, want.destination_id);
+    EXPECT_EQ(e.action, WriteAction::kCreated);
+    EXPECT_EQ(e.depth, 1);
+    EXPECT_EQ(e.batch, batch);
+    EXPECT_EQ(e.worker, "w-2");
+    EXPECT_EQ(e.time_ms, want.time_ms);
+  }
+  auto prior = store->HasPriorValues("m", "r1", {c.manifest[0].key});
+  ASSERT_TRUE(prior.ok());
+  EXPECT_EQ(*prior, std::vector<bool>{false});
+}
+
+// The same source id twice in one run: the second batch finds the record mapped and updates it,
+// recording the values the first batch wrote as prior values. The record did not exist before
+// the run, so its entry stays "created" and rollback deletes it.
+TYPED_TEST(StateStoreContractTest, ARecordCreatedInThisRunStaysCreatedWhenUpdatedAgain) {
+  auto& store = this->store_;
+  const std::string key = "patients/p-1/record";
+  // The second batch reads and records prior values before the first one commits.
+  ManifestEntry prior;
+  prior.key = key;
+  prior.model = "crm.lead";
+  prior.destination_id = "id-1";
+  prior.action = WriteAction::kUpdated;
+  prior.prior_values = {{"name", "as the first batch wrote it"}};
+  ASSERT_TRUE(store->RecordPriorValues("m", "r1", {prior}).ok());
+  const std::string first = this->StageAndLease(0, 1);
+  LoadCommit c;
+  c.task_id = first;
+  c.object = "patients";
+  c.id_map[key] = "id-1";
+  ManifestEntry created = prior;
+  created.action = WriteAction::kCreated;
+  created.prior_values = nullptr;
+  created.batch = first;
+  c.manifest.push_back(created);
+  c.loaded = 1;
+  ASSERT_TRUE(store->CommitLoad("m", "r1", c, 1).ok());
+  // And prior values recorded after it do not change it either.
+  ASSERT_TRUE(store->RecordPriorValues("m", "r1", {prior}).ok());
+  const std::string second = this->StageAndLease(1, 1);
+  LoadCommit again;
+  again.task_id = second;
+  again.object = "patients";
+  again.id_map[key] = "id-1";
+  again.loaded = 1;
+  again.updated = 1;
+  ASSERT_TRUE(store->CommitLoad("m", "r1", again, 2).ok());
+  std::vector<ManifestEntry> got;
+  ASSERT_TRUE(ForEachManifestEntry(store.get(), "m", "r1", [&](const ManifestEntry& e) {
+                got.push_back(e);
+              }).ok());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].action, WriteAction::kCreated);
+  EXPECT_EQ(got[0].batch, first);
 }
 
 TYPED_TEST(StateStoreContractTest, ManifestPagesReturnEveryEntryOnce) {

@@ -137,6 +137,24 @@ void ExpectExactAndLinked(Engine& e, const coordinator::RunSummary& s) {
   ASSERT_TRUE(idmap.ok());
   EXPECT_EQ(*idmap, 4 * n);
 
+  // The rollback manifest names every record the run created, once, with the id it was given,
+  // however often its batch was retried.
+  std::map<std::string, std::string> created;  // key -> destination id
+  Status read = state::ForEachManifestEntry(e.store.get(), "engine-test", s.run_id,
+                                            [&](const ManifestEntry& m) {
+                                              EXPECT_EQ(m.action, WriteAction::kCreated) << m.key;
+                                              created[m.key] = m.destination_id;
+                                            });
+  ASSERT_TRUE(read.ok()) << read.ToString();
+  EXPECT_EQ(created.size(), static_cast<size_t>(4 * n));
+  for (const auto& object : {"patients", "appointments", "notes"}) {
+    for (const auto& [id, rec] : snap[object]) {
+      auto it = created.find(rec.key);
+      ASSERT_NE(it, created.end()) << rec.key << " is not in the manifest";
+      EXPECT_EQ(it->second, id) << rec.key;
+    }
+  }
+
   // Every child points at its own parent: the destination id the id map gives that parent.
   std::map<std::string, std::string> patient_of_id, appointment_of_id;
   for (const auto& [id, rec] : snap["patients"]) patient_of_id[id] = rec.key;
