@@ -5,6 +5,8 @@
 // `rollback --drop-custom-fields`. See docs/workflow.md.
 #include <cstdio>
 #include <optional>
+#include <set>
+#include <utility>
 
 #include "cli/engine_run.h"
 #include "cli/run_folder.h"
@@ -72,13 +74,27 @@ void RunApply(const std::string& config_path) {
   const Config& config = p.ctx.config;
   Status confirmed = wf::CheckMapConfirmed(config.map, config.path);
   if (!confirmed.ok()) Fail(kExitFailed, confirmed.message());
-  // Opened before the first field is created, so that no created field goes unrecorded. A
+  // Opened before the first field is created, so that no created field goes unrecorded (the
+  // fields are written as pending first: cli/workflow/created_fields.h). A
   // `redis: "memory:"` config keeps no state between verbs: nothing can be recorded there.
+  std::set<std::pair<std::string, std::string>> present;  // the plan's existing fields
+  for (const auto& item : p.plan.items) {
+    if (item.kind == "field" && item.status == "exists") present.insert({item.model, item.name});
+  }
   std::optional<StateHandle> st;
-  if (!p.plan.to_create.fields.empty() && config.redis != state::kMemoryStateUrl) {
+  std::vector<connectors::CustomFieldSpec> recovered;
+  if ((!p.plan.to_create.fields.empty() || !present.empty()) &&
+      config.redis != state::kMemoryStateUrl) {
     auto opened = OpenState(config, /*allow_embedded=*/true);
     if (!opened.ok()) Fail(kExitFailed, opened.status().ToString());
     st = std::move(*opened);
+    auto begun =
+        wf::BeginFieldCreation(st->store.get(), config.migration, p.plan.to_create.fields, present);
+    if (!begun.ok()) {
+      Fail(kExitFailed, "state store: the custom fields to create could not be recorded first: " +
+                            begun.status().ToString());
+    }
+    recovered = std::move(*begun);
   }
   std::vector<connectors::SchemaItemResult> results;
   if (!p.plan.to_create.fields.empty() || !p.plan.to_create.records.empty()) {
@@ -96,17 +112,12 @@ void RunApply(const std::string& config_path) {
       ++failed;
   }
   const auto created_fields = wf::CreatedFields(p.plan.to_create.fields, results);
-  if (st && !created_fields.empty()) {
-    auto have = st->store->GetValue(config.migration, wf::kCreatedFieldsValue);
-    if (!have.ok()) Fail(kExitFailed, "state store: " + have.status().ToString());
-    auto list = wf::CreatedFieldsFromJson(have->value_or(""));
-    if (!list.ok()) Fail(kExitFailed, list.status().ToString());
-    Status recorded = st->store->SetValue(
-        config.migration, wf::kCreatedFieldsValue,
-        wf::CreatedFieldsToJson(wf::MergeCreatedFields(std::move(*list), created_fields)).dump());
+  if (st) {
+    Status recorded = wf::FinishFieldCreation(st->store.get(), config.migration,
+                                              p.plan.to_create.fields, created_fields);
     if (!recorded.ok()) {
-      Fail(kExitFailed,
-           "the created custom fields could not be recorded for rollback: " + recorded.ToString());
+      Fail(kExitFailed, "the created custom fields could not be recorded for rollback (the next " +
+                            std::string("schema apply records them): ") + recorded.ToString());
     }
   }
   auto folder = RunFolder::Create(config.run_dir, wf::NewWorkflowRunId("schema-apply"));
@@ -122,6 +133,9 @@ void RunApply(const std::string& config_path) {
   // earlier applies of the migration, and never one that was already there).
   out["created_fields"] = wf::FieldNames(created_fields);
   out["created_fields_recorded"] = created_fields.empty() || st.has_value();
+  // Fields an earlier apply created without learning it (it stopped, or its answer was lost),
+  // found present now and recorded as created.
+  out["created_fields_recovered"] = wf::FieldNames(recovered);
   out["plan"] = p.plan.ToJson();
   out["files"] = {folder->File("schema-apply.json")};
   Status s = folder->WriteJson("schema-apply.json", out);

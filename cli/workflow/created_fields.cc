@@ -12,7 +12,58 @@ namespace {
 
 std::string What(const CustomFieldSpec& f) { return "field " + f.model + "." + f.name; }
 
+StatusOr<std::vector<CustomFieldSpec>> ReadFields(state::StateStore* store,
+                                                  const std::string& migration, const char* name) {
+  BW_ASSIGN_OR_RETURN(std::optional<std::string> text, store->GetValue(migration, name));
+  auto fields = CreatedFieldsFromJson(text.value_or(""));
+  if (!fields.ok()) return fields.status().Annotate(name);
+  return fields;
+}
+
+Status WriteFields(state::StateStore* store, const std::string& migration, const char* name,
+                   const std::vector<CustomFieldSpec>& fields) {
+  return store->SetValue(migration, name, CreatedFieldsToJson(fields).dump());
+}
+
 }  // namespace
+
+StatusOr<std::vector<CustomFieldSpec>> BeginFieldCreation(
+    state::StateStore* store, const std::string& migration,
+    const std::vector<CustomFieldSpec>& to_create,
+    const std::set<std::pair<std::string, std::string>>& present) {
+  BW_ASSIGN_OR_RETURN(std::vector<CustomFieldSpec> pending,
+                      ReadFields(store, migration, kPendingFieldsValue));
+  std::vector<CustomFieldSpec> made;
+  for (const auto& f : pending) {
+    if (present.count({f.model, f.name})) made.push_back(f);
+  }
+  if (!made.empty()) {
+    BW_ASSIGN_OR_RETURN(std::vector<CustomFieldSpec> have,
+                        ReadFields(store, migration, kCreatedFieldsValue));
+    BW_RETURN_IF_ERROR(WriteFields(store, migration, kCreatedFieldsValue,
+                                   MergeCreatedFields(std::move(have), made)));
+  }
+  BW_RETURN_IF_ERROR(WriteFields(store, migration, kPendingFieldsValue, to_create));
+  return made;
+}
+
+Status FinishFieldCreation(state::StateStore* store, const std::string& migration,
+                           const std::vector<CustomFieldSpec>& to_create,
+                           const std::vector<CustomFieldSpec>& created) {
+  if (!created.empty()) {
+    BW_ASSIGN_OR_RETURN(std::vector<CustomFieldSpec> have,
+                        ReadFields(store, migration, kCreatedFieldsValue));
+    BW_RETURN_IF_ERROR(WriteFields(store, migration, kCreatedFieldsValue,
+                                   MergeCreatedFields(std::move(have), created)));
+  }
+  std::set<std::pair<std::string, std::string>> done;
+  for (const auto& f : created) done.insert({f.model, f.name});
+  std::vector<CustomFieldSpec> still;
+  for (const auto& f : to_create) {
+    if (!done.count({f.model, f.name})) still.push_back(f);
+  }
+  return WriteFields(store, migration, kPendingFieldsValue, still);
+}
 
 std::vector<CustomFieldSpec> CreatedFields(const std::vector<CustomFieldSpec>& planned,
                                            const std::vector<SchemaItemResult>& results) {

@@ -1,9 +1,12 @@
 // What `schema apply` records as created and `rollback --drop-custom-fields` drops: only fields
 // ApplySchema reports "created", merged across applies without doubles, kept as JSON in the state
-// store and read back intact; a damaged value is an error, never an empty list.
+// store and read back intact; a damaged value is an error, never an empty list. A field an apply
+// created without recording it (it stopped, or its answer was lost) is recorded by the next.
 #include "cli/workflow/created_fields.h"
 
 #include <gtest/gtest.h>
+
+#include "state/memory_state_store.h"
 
 namespace bridgework::cli::workflow {
 namespace {
@@ -83,6 +86,78 @@ TEST(CreatedFieldsTest, DropResultsAreGroupedByOutcome) {
   ASSERT_EQ(out["failed"].size(), 1u);
   EXPECT_EQ(out["failed"][0]["field"], "crm.lead.x_c");
   EXPECT_NE(out["failed"][0]["error"].get<std::string>().find("503"), std::string::npos);
+}
+
+std::vector<std::string> Names(const std::vector<CustomFieldSpec>& fields) {
+  std::vector<std::string> out;
+  for (const auto& f : fields) out.push_back(f.model + "." + f.name);
+  return out;
+}
+
+std::vector<std::string> Stored(state::StateStore* store, const char* value) {
+  auto text = store->GetValue("m", value);
+  EXPECT_TRUE(text.ok());
+  auto fields = CreatedFieldsFromJson(text.ok() ? text->value_or("") : "");
+  EXPECT_TRUE(fields.ok()) << fields.status().ToString();
+  return fields.ok() ? Names(*fields) : std::vector<std::string>{};
+}
+
+TEST(CreatedFieldsTest, AFieldAnInterruptedApplyCreatedIsRecordedByTheNext) {
+  state::MemoryStateStore store;
+  const std::vector<CustomFieldSpec> planned = {Field("crm.lead", "x_a"), Field("crm.lead", "x_b")};
+  // The first apply records what it is about to create, creates x_a, and stops before it can
+  // say so (killed, or the state store went away).
+  auto first = BeginFieldCreation(&store, "m", planned, {{"crm.lead", "x_before"}});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(first->empty());
+  EXPECT_EQ(Stored(&store, kPendingFieldsValue),
+            (std::vector<std::string>{"crm.lead.x_a", "crm.lead.x_b"}));
+  EXPECT_TRUE(Stored(&store, kCreatedFieldsValue).empty());
+
+  // The next apply plans again: x_a is there now, x_b still missing; x_before was there all along.
+  auto second = BeginFieldCreation(&store, "m", {Field("crm.lead", "x_b")},
+                                   {{"crm.lead", "x_a"}, {"crm.lead", "x_before"}});
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(Names(*second), std::vector<std::string>{"crm.lead.x_a"});
+  EXPECT_EQ(Stored(&store, kCreatedFieldsValue), std::vector<std::string>{"crm.lead.x_a"});
+  ASSERT_TRUE(
+      FinishFieldCreation(&store, "m", {Field("crm.lead", "x_b")}, {Field("crm.lead", "x_b")})
+          .ok());
+  EXPECT_EQ(Stored(&store, kCreatedFieldsValue),
+            (std::vector<std::string>{"crm.lead.x_a", "crm.lead.x_b"}));
+  EXPECT_TRUE(Stored(&store, kPendingFieldsValue).empty());
+
+  // A third apply with everything present finds nothing pending and changes nothing.
+  auto third = BeginFieldCreation(&store, "m", {}, {{"crm.lead", "x_a"}, {"crm.lead", "x_b"}});
+  ASSERT_TRUE(third.ok());
+  EXPECT_TRUE(third->empty());
+  EXPECT_EQ(Stored(&store, kCreatedFieldsValue),
+            (std::vector<std::string>{"crm.lead.x_a", "crm.lead.x_b"}));
+}
+
+TEST(CreatedFieldsTest, AFieldWhoseCreationFailedStaysPendingNotCreated) {
+  state::MemoryStateStore store;
+  const std::vector<CustomFieldSpec> planned = {Field("crm.lead", "x_a"), Field("crm.lead", "x_b")};
+  ASSERT_TRUE(BeginFieldCreation(&store, "m", planned, {}).ok());
+  // x_b failed (a timeout, say): not recorded as created, but kept pending.
+  ASSERT_TRUE(FinishFieldCreation(&store, "m", planned, {Field("crm.lead", "x_a")}).ok());
+  EXPECT_EQ(Stored(&store, kCreatedFieldsValue), std::vector<std::string>{"crm.lead.x_a"});
+  EXPECT_EQ(Stored(&store, kPendingFieldsValue), std::vector<std::string>{"crm.lead.x_b"});
+  // It had been created after all: the next apply finds it and records it.
+  auto next = BeginFieldCreation(&store, "m", {}, {{"crm.lead", "x_a"}, {"crm.lead", "x_b"}});
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(Names(*next), std::vector<std::string>{"crm.lead.x_b"});
+  EXPECT_EQ(Stored(&store, kCreatedFieldsValue),
+            (std::vector<std::string>{"crm.lead.x_a", "crm.lead.x_b"}));
+}
+
+TEST(CreatedFieldsTest, ADamagedPendingListIsAnErrorAndNothingIsApplied) {
+  state::MemoryStateStore store;
+  ASSERT_TRUE(store.SetValue("m", kPendingFieldsValue, "not json").ok());
+  auto begun = BeginFieldCreation(&store, "m", {Field("crm.lead", "x_a")}, {});
+  ASSERT_FALSE(begun.ok());
+  EXPECT_EQ(begun.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(begun.status().message().find(kPendingFieldsValue), std::string::npos);
 }
 
 }  // namespace
