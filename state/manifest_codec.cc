@@ -1,6 +1,7 @@
 #include "state/manifest_codec.h"
 
 #include <charconv>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -12,10 +13,11 @@ constexpr char kListTag[] = "m2";
 
 bool Plain(const std::string& s) { return s.find_first_of("\t\r\n") == std::string::npos; }
 
-std::vector<std::string_view> SplitTabs(std::string_view line) {
+// The tab-separated parts of `line`; the last of at most `max_parts` takes the rest whole.
+std::vector<std::string_view> SplitTabs(std::string_view line, size_t max_parts = SIZE_MAX) {
   std::vector<std::string_view> parts;
   size_t start = 0;
-  while (true) {
+  while (parts.size() + 1 < max_parts) {
     size_t tab = line.find('\t', start);
     if (tab == std::string_view::npos) break;
     parts.push_back(line.substr(start, tab - start));
@@ -58,15 +60,8 @@ StatusOr<ManifestEntry> DecodeManifestValue(const std::string& key, const std::s
     if (j.is_discarded()) return DataLoss("state: manifest entry " + key + " is corrupt");
     return ManifestEntry::FromJson(j);
   }
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (parts.size() < 8) {  // the ninth part (prior values) may be long: taken whole below
-    size_t tab = value.find('\t', start);
-    if (tab == std::string::npos) break;
-    parts.push_back(value.substr(start, tab - start));
-    start = tab + 1;
-  }
-  parts.push_back(value.substr(start));
+  // The ninth part (prior values) may be long: taken whole.
+  const std::vector<std::string_view> parts = SplitTabs(value, 9);
   const auto corrupt = [&] { return DataLoss("state: manifest entry " + key + " is corrupt"); };
   if (parts.size() < 8 || parts[0] != kTag) return corrupt();
   ManifestEntry e;
@@ -79,10 +74,10 @@ StatusOr<ManifestEntry> DecodeManifestValue(const std::string& key, const std::s
     return corrupt();
   }
   if (!ParseInt(parts[2], &e.depth) || !ParseInt(parts[7], &e.time_ms)) return corrupt();
-  e.model = std::move(parts[3]);
-  e.destination_id = std::move(parts[4]);
-  e.batch = std::move(parts[5]);
-  e.worker = std::move(parts[6]);
+  e.model = std::string(parts[3]);
+  e.destination_id = std::string(parts[4]);
+  e.batch = std::string(parts[5]);
+  e.worker = std::string(parts[6]);
   if (e.action == WriteAction::kUpdated) {
     if (parts.size() != 9) return corrupt();
     e.prior_values = Json::parse(parts[8], nullptr, false);

@@ -68,19 +68,22 @@ StatusOr<RedisReply> Convert(const redisReply* r) {
 // copying them cost more of the worker than the round trip.
 class Request {
  public:
-  void Reserve(size_t bytes) { out_.reserve(out_.size() + bytes); }
   void Begin(size_t argc) { Header('*', argc); }
   void Arg(std::string_view a) {
     Header('$', a.size());
     out_.append(a);
     out_.append("\r\n");
   }
+  // Every element of `args`, with room made for them at once.
+  void Args(const std::vector<std::string>& args) {
+    size_t bytes = 0;
+    for (const auto& a : args) bytes += a.size() + 16;  // "$<len>\r\n" and "\r\n"
+    out_.reserve(out_.size() + bytes);
+    for (const auto& a : args) Arg(a);
+  }
   void Command(const std::vector<std::string>& argv) {
-    size_t bytes = 16;
-    for (const auto& a : argv) bytes += a.size() + 16;
-    Reserve(bytes);
     Begin(argv.size());
-    for (const auto& a : argv) Arg(a);
+    Args(argv);
   }
   const std::string& bytes() const { return out_; }
 
@@ -249,16 +252,12 @@ StatusOr<RedisReply> RedisClient::Eval(const std::string& script,
   // EVALSHA sha, or EVAL body, then the keys and arguments, without copying them first.
   auto request = [&](std::string_view verb, std::string_view body) {
     Request r;
-    size_t bytes = body.size() + 64;
-    for (const auto& k : keys) bytes += k.size() + 16;
-    for (const auto& a : args) bytes += a.size() + 16;
-    r.Reserve(bytes);
     r.Begin(3 + keys.size() + args.size());
     r.Arg(verb);
     r.Arg(body);
     r.Arg(std::to_string(keys.size()));
-    for (const auto& k : keys) r.Arg(k);
-    for (const auto& a : args) r.Arg(a);
+    r.Args(keys);
+    r.Args(args);
     return r;
   };
   auto r = Roundtrip(request("EVALSHA", sha->second).bytes(), 1);

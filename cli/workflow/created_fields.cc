@@ -25,6 +25,16 @@ Status WriteFields(state::StateStore* store, const std::string& migration, const
   return store->SetValue(migration, name, CreatedFieldsToJson(fields).dump());
 }
 
+// Adds `fields` to the migration's created list.
+Status RecordCreated(state::StateStore* store, const std::string& migration,
+                     const std::vector<CustomFieldSpec>& fields) {
+  if (fields.empty()) return Status::Ok();
+  BW_ASSIGN_OR_RETURN(std::vector<CustomFieldSpec> have,
+                      ReadFields(store, migration, kCreatedFieldsValue));
+  return WriteFields(store, migration, kCreatedFieldsValue,
+                     MergeCreatedFields(std::move(have), fields));
+}
+
 }  // namespace
 
 StatusOr<std::vector<CustomFieldSpec>> BeginFieldCreation(
@@ -37,12 +47,7 @@ StatusOr<std::vector<CustomFieldSpec>> BeginFieldCreation(
   for (const auto& f : pending) {
     if (present.count({f.model, f.name})) made.push_back(f);
   }
-  if (!made.empty()) {
-    BW_ASSIGN_OR_RETURN(std::vector<CustomFieldSpec> have,
-                        ReadFields(store, migration, kCreatedFieldsValue));
-    BW_RETURN_IF_ERROR(WriteFields(store, migration, kCreatedFieldsValue,
-                                   MergeCreatedFields(std::move(have), made)));
-  }
+  BW_RETURN_IF_ERROR(RecordCreated(store, migration, made));
   BW_RETURN_IF_ERROR(WriteFields(store, migration, kPendingFieldsValue, to_create));
   return made;
 }
@@ -50,12 +55,7 @@ StatusOr<std::vector<CustomFieldSpec>> BeginFieldCreation(
 Status FinishFieldCreation(state::StateStore* store, const std::string& migration,
                            const std::vector<CustomFieldSpec>& to_create,
                            const std::vector<CustomFieldSpec>& created) {
-  if (!created.empty()) {
-    BW_ASSIGN_OR_RETURN(std::vector<CustomFieldSpec> have,
-                        ReadFields(store, migration, kCreatedFieldsValue));
-    BW_RETURN_IF_ERROR(WriteFields(store, migration, kCreatedFieldsValue,
-                                   MergeCreatedFields(std::move(have), created)));
-  }
+  BW_RETURN_IF_ERROR(RecordCreated(store, migration, created));
   std::set<std::pair<std::string, std::string>> done;
   for (const auto& f : created) done.insert({f.model, f.name});
   std::vector<CustomFieldSpec> still;
